@@ -1,0 +1,104 @@
+#pragma once
+// Helpers shared by the binding translation units: strict array views, zero-copy results,
+// option parsing. The Python layer (python/incdtw) validates and normalises every argument first
+// (dtype, contiguity, shapes); these checks are the last line of defence and never convert.
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <incdtw/incdtw.hpp>
+
+namespace incdtw::py_detail {
+
+namespace py = pybind11;
+
+void bind_cost_matrix(py::module_& m);
+void bind_dtw(py::module_& m);
+void bind_dtw_vector(py::module_& m);
+
+/// True when `a` holds T exactly and is C-contiguous (the Python layer guarantees both).
+template <class T>
+bool holds(const py::array& a) {
+    return a.dtype().is(py::dtype::of<T>()) && (a.flags() & py::array::c_style) != 0;
+}
+
+/// Calls fn(T{}) with T = float for float32 arrays and double for float64 arrays; every array must
+/// have that same dtype and be C-contiguous.
+template <class Fn>
+decltype(auto) dispatch_float(std::initializer_list<const py::array*> arrays, Fn&& fn) {
+    bool all_f32 = true, all_f64 = true;
+    for (const py::array* a : arrays) {
+        all_f32 = all_f32 && holds<float>(*a);
+        all_f64 = all_f64 && holds<double>(*a);
+    }
+    if (all_f64) return fn(double{});
+    if (all_f32) return fn(float{});
+    throw py::type_error("incdtw._core: arrays must all be C-contiguous float64 or all float32");
+}
+
+/// (length,) or (length, dims) array as a series view.
+template <class T>
+SeriesView<T> series_view(const py::array& a, const char* name) {
+    if (a.ndim() == 1) return SeriesView<T>{static_cast<const T*>(a.data()), a.shape(0), 1};
+    if (a.ndim() == 2) return SeriesView<T>{static_cast<const T*>(a.data()), a.shape(0), a.shape(1)};
+    throw py::value_error(std::string(name) + " must be 1-D or 2-D");
+}
+
+template <class T>
+MatrixView<T> matrix_view(const py::array& a, const char* name) {
+    if (a.ndim() != 2) throw py::value_error(std::string(name) + " must be a 2-D matrix");
+    return MatrixView<T>{static_cast<const T*>(a.data()), a.shape(0), a.shape(1)};
+}
+
+/// Moves a std::vector into a numpy array owned by a capsule (no copy).
+template <class V>
+py::array vector_to_numpy(std::vector<V>&& v, std::vector<py::ssize_t> shape) {
+    auto* heap = new std::vector<V>(std::move(v));
+    py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<V>*>(p); });
+    return py::array_t<V>(shape, heap->data(), owner);
+}
+
+template <class V>
+py::object matrix_to_numpy(Matrix<V>&& mat) {
+    if (mat.empty()) return py::none();
+    const std::vector<py::ssize_t> shape{mat.rows, mat.cols};
+    return vector_to_numpy(std::move(mat.data), shape);
+}
+
+inline index_t window_from(const std::optional<index_t>& ws) {
+    if (!ws) return -1;
+    if (*ws < 0) throw py::value_error("ws must be >= 0");
+    return *ws;
+}
+
+inline DtwOptions options_from(const std::string& dist_method, const std::string& step_pattern,
+                               const std::optional<index_t>& ws) {
+    DtwOptions opt;
+    opt.dist_method = dist_method_from_string(dist_method);
+    opt.step_pattern = step_pattern_from_string(step_pattern);
+    opt.window = window_from(ws);
+    return opt;
+}
+
+/// A warping path as three numpy arrays (ii, jj: intp; wp: int8).
+inline py::tuple path_to_numpy(WarpingPath&& p) {
+    const auto len = static_cast<py::ssize_t>(p.ii.size());
+    const auto steps = static_cast<py::ssize_t>(p.wp.size());
+    return py::make_tuple(vector_to_numpy(std::move(p.ii), {len}), vector_to_numpy(std::move(p.jj), {len}),
+                          vector_to_numpy(std::move(p.wp), {steps}));
+}
+
+inline MatrixKind matrix_kind_from(const std::string& kind) {
+    if (kind == "cm") return MatrixKind::cost;
+    if (kind == "diffM") return MatrixKind::difference;
+    throw py::value_error("matrix kind must be 'cm' or 'diffM', got '" + kind + "'");
+}
+
+}  // namespace incdtw::py_detail

@@ -1,0 +1,73 @@
+#pragma once
+/// Precondition checks shared by the algorithms. They throw std::length_error for empty input and
+/// std::invalid_argument otherwise, with messages naming the argument (the bindings turn both into
+/// Python's ValueError).
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "../options.hpp"
+#include "../types.hpp"
+
+namespace incdtw::detail {
+
+/// Admissible columns [lo(i), hi(i)] of row i under a Sakoe-Chiba window of radius `window`
+/// (-1 = none) for a matrix with `cols` columns.
+struct Band {
+    index_t cols;
+    index_t window;
+    index_t lo(index_t i) const noexcept { return (window < 0 || i <= window) ? 0 : i - window; }
+    index_t hi(index_t i) const noexcept {
+        return (window < 0 || i + window >= cols) ? cols - 1 : i + window;
+    }
+};
+
+template <class T>
+void check_series(SeriesView<T> s, const char* name) {
+    if (s.length <= 0) throw std::length_error(std::string(name) + " must not be empty");
+    if (s.dims <= 0) throw std::invalid_argument(std::string(name) + " must have at least one dimension");
+    if (s.data == nullptr) throw std::invalid_argument(std::string(name) + " has no data");
+    const index_t total = s.length * s.dims;
+    for (index_t k = 0; k < total; ++k) {
+        if (!std::isfinite(s.data[k])) {
+            throw std::invalid_argument(std::string(name) + " contains a non-finite value (NaN or inf) at observation " +
+                                        std::to_string(k / s.dims));
+        }
+    }
+}
+
+template <class T>
+void check_pair(SeriesView<T> q, SeriesView<T> c) {
+    check_series(q, "Q");
+    check_series(c, "C");
+    if (q.dims != c.dims) {
+        throw std::invalid_argument("Q and C must have the same number of dimensions (columns): " +
+                                    std::to_string(q.dims) + " != " + std::to_string(c.dims));
+    }
+}
+
+/// A precomputed matrix: non-empty; inside the window every entry finite, and >= 0 for a cost
+/// matrix (early abandoning and the recurrence assume non-negative costs). Entries outside the
+/// window are never read and may hold anything (cm(..., ws) puts NaN there).
+template <class T>
+void check_matrix(MatrixView<T> mat, MatrixKind kind, index_t window, const char* name) {
+    if (mat.rows <= 0 || mat.cols <= 0) throw std::length_error(std::string(name) + " must not be empty");
+    if (mat.data == nullptr) throw std::invalid_argument(std::string(name) + " has no data");
+    const Band band{mat.cols, window};
+    for (index_t i = 0; i < mat.rows; ++i) {
+        const index_t hi = band.hi(i);
+        for (index_t j = band.lo(i); j <= hi; ++j) {
+            const T x = mat(i, j);
+            if (!std::isfinite(x) || (kind == MatrixKind::cost && x < 0)) {
+                throw std::invalid_argument(
+                    std::string(name) + (kind == MatrixKind::cost ? " (a cost matrix) must hold finite values >= 0"
+                                                                  : " (a difference matrix) must hold finite values") +
+                    " inside the window; entry (" + std::to_string(i) + ", " + std::to_string(j) + ") is " +
+                    std::to_string(x));
+            }
+        }
+    }
+}
+
+}  // namespace incdtw::detail

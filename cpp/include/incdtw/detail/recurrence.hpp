@@ -1,0 +1,177 @@
+#pragma once
+/// The DTW recurrence, evaluated row by row. One implementation serves every algorithm: the
+/// matrix form (dtw: gcm and direction matrix), the vector form (dtw2vec: two rows, early
+/// abandoning) and, later, the incremental forms.
+///
+/// Values: G[i,j] = c + min(d', v, h) with d' = G[i-1,j-1] (symmetric1) or G[i-1,j-1] + c
+/// (symmetric2), v = G[i-1,j], h = G[i,j-1] (IncDTW's vector code). The minimum of three numbers
+/// does not depend on the order of evaluation, so sweeping the transposed problem, or rows
+/// instead of columns, gives bit-identical values.
+/// Directions (IncDTW's tie rule): diagonal if d' <= v and d' <= h, else vertical if v <= h, else
+/// horizontal. Cells outside the window count as +inf internally, which reproduces IncDTW's
+/// NaN-ignoring minimum; early-abandoned cells (value > threshold) count as +inf too.
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+
+#include "../options.hpp"
+#include "../types.hpp"
+#include "checks.hpp"
+
+namespace incdtw::detail {
+
+template <class T>
+inline constexpr T inf_v = std::numeric_limits<T>::infinity();
+
+/// Direction sink that drops the directions (distance-only sweeps compile them away).
+struct NoDirections {
+    static constexpr bool enabled = false;
+    void operator()(index_t, std::int8_t) const noexcept {}
+};
+
+/// Direction sink writing one row of the direction matrix.
+struct DirectionRow {
+    static constexpr bool enabled = true;
+    std::int8_t* out;
+    void operator()(index_t j, std::int8_t code) const noexcept { out[j] = code; }
+};
+
+/// One interior cell. `d`, `v`, `h` are the diagonal, vertical and horizontal predecessors.
+template <StepPattern S, bool kAbandon, class T, class Dirs>
+inline T cell(T c, T d, T v, T h, T thr, const Dirs& dirs, index_t j) noexcept {
+    if constexpr (S == StepPattern::symmetric2) d = d + c;
+    const T dv = v < d ? v : d;             // off the h -> h dependency chain
+    T val = c + (h < dv ? h : dv);
+    if constexpr (Dirs::enabled) {
+        dirs(j, (d <= v && d <= h) ? std::int8_t{1} : (v <= h ? std::int8_t{3} : std::int8_t{2}));
+    }
+    if constexpr (kAbandon) val = val > thr ? inf_v<T> : val;
+    return val;
+}
+
+/// Row 0 up to column `hi`: G[0,0] = c, G[0,j] = c + G[0,j-1]. Returns false when the whole row
+/// is abandoned (kAbandon only).
+template <bool kAbandon, class T, class RowCost, class Dirs>
+inline bool first_row(index_t hi, const RowCost& rc, T* cur, T thr, const Dirs& dirs) noexcept {
+    T acc = rc(0);
+    if constexpr (kAbandon) acc = acc > thr ? inf_v<T> : acc;
+    cur[0] = acc;
+    for (index_t j = 1; j <= hi; ++j) {
+        acc = rc(j) + acc;
+        if constexpr (kAbandon) acc = acc > thr ? inf_v<T> : acc;
+        cur[j] = acc;
+        if constexpr (Dirs::enabled) dirs(j, std::int8_t{2});
+    }
+    return !kAbandon || cur[0] <= thr;
+}
+
+/// Row i >= 1 over its band [lo, hi], from the previous row whose band ends at `prev_hi`
+/// (its band starts at lo - 1 or 0). Reads no entry outside either band. Returns false when every
+/// cell of the row is abandoned (kAbandon only).
+template <StepPattern S, bool kAbandon, class T, class RowCost, class Dirs>
+inline bool next_row(index_t lo, index_t hi, index_t prev_hi, const T* prev, T* cur, const RowCost& rc,
+                     T thr, const Dirs& dirs) noexcept {
+    index_t j = lo;
+    T h = inf_v<T>;
+    bool alive = false;
+    if (lo == 0) {  // first column: only the vertical step
+        h = rc(0) + prev[0];
+        if constexpr (kAbandon) h = h > thr ? inf_v<T> : h;
+        cur[0] = h;
+        if constexpr (Dirs::enabled) dirs(0, std::int8_t{3});
+        if constexpr (kAbandon) alive = h <= thr;
+        j = 1;
+    }
+    const index_t inner_end = hi < prev_hi ? hi : prev_hi;
+    for (; j <= inner_end; ++j) {
+        h = cell<S, kAbandon>(rc(j), prev[j - 1], prev[j], h, thr, dirs, j);
+        cur[j] = h;
+        if constexpr (kAbandon) alive |= (h <= thr);
+    }
+    for (; j <= hi; ++j) {  // at most one cell, above the previous row's band
+        h = cell<S, kAbandon>(rc(j), prev[j - 1], inf_v<T>, h, thr, dirs, j);
+        cur[j] = h;
+        if constexpr (kAbandon) alive |= (h <= thr);
+    }
+    return !kAbandon || alive;
+}
+
+template <StepPattern S, bool kAbandon, class T, class Cost>
+T sweep_distance_impl(index_t rows, index_t cols, const Cost& cost, index_t window, T thr) {
+    const std::unique_ptr<T[]> buf(new T[static_cast<std::size_t>(2 * cols)]);
+    T* prev = buf.get();
+    T* cur = prev + cols;
+    const Band band{cols, window};
+    index_t prev_hi = band.hi(0);
+    if (!first_row<kAbandon>(prev_hi, cost.row(0), prev, thr, NoDirections{})) {
+        return std::numeric_limits<T>::quiet_NaN();
+    }
+    for (index_t i = 1; i < rows; ++i) {
+        const index_t hi = band.hi(i);
+        if (!next_row<S, kAbandon>(band.lo(i), hi, prev_hi, prev, cur, cost.row(i), thr, NoDirections{})) {
+            return std::numeric_limits<T>::quiet_NaN();
+        }
+        std::swap(prev, cur);
+        prev_hi = hi;
+    }
+    const T r = prev[cols - 1];
+    if (kAbandon && !(r <= thr)) return std::numeric_limits<T>::quiet_NaN();
+    return r;
+}
+
+/// G[rows-1, cols-1] with two rows of `cols` values; NaN when early abandoned (value > threshold).
+/// Preconditions: rows, cols >= 1, the window is feasible, costs are >= 0.
+template <class T, class Cost>
+T sweep_distance(index_t rows, index_t cols, const Cost& cost, StepPattern step, index_t window,
+                 double threshold) {
+    const bool abandon = threshold < std::numeric_limits<double>::infinity();
+    const T thr = static_cast<T>(threshold);
+    if (step == StepPattern::symmetric2) {
+        return abandon ? sweep_distance_impl<StepPattern::symmetric2, true, T>(rows, cols, cost, window, thr)
+                       : sweep_distance_impl<StepPattern::symmetric2, false, T>(rows, cols, cost, window, thr);
+    }
+    return abandon ? sweep_distance_impl<StepPattern::symmetric1, true, T>(rows, cols, cost, window, thr)
+                   : sweep_distance_impl<StepPattern::symmetric1, false, T>(rows, cols, cost, window, thr);
+}
+
+template <StepPattern S, class T, class Cost, class MakeDirs>
+T sweep_matrix_impl(index_t rows, index_t cols, const Cost& cost, index_t window, T* gcm,
+                    const MakeDirs& make_dirs) {
+    std::unique_ptr<T[]> buf;
+    if (gcm == nullptr) buf.reset(new T[static_cast<std::size_t>(2 * cols)]);
+    T* prev = gcm != nullptr ? gcm : buf.get();
+    const Band band{cols, window};
+    const T thr = inf_v<T>;
+    index_t prev_hi = band.hi(0);
+    first_row<false>(prev_hi, cost.row(0), prev, thr, make_dirs(0));
+    for (index_t i = 1; i < rows; ++i) {
+        T* cur = gcm != nullptr ? gcm + i * cols : (i % 2 == 1 ? buf.get() + cols : buf.get());
+        const index_t hi = band.hi(i);
+        next_row<S, false>(band.lo(i), hi, prev_hi, prev, cur, cost.row(i), thr, make_dirs(i));
+        prev = cur;
+        prev_hi = hi;
+    }
+    return prev[cols - 1];
+}
+
+/// Full sweep writing the global cost matrix (if `gcm` is not null: rows x cols, pre-filled with
+/// NaN, which stays outside the window) and the direction matrix (if `dm` is not null: rows x cols,
+/// pre-filled with 0). Returns G[rows-1, cols-1]. Same preconditions as sweep_distance.
+template <class T, class Cost>
+T sweep_matrix(index_t rows, index_t cols, const Cost& cost, StepPattern step, index_t window, T* gcm,
+               std::int8_t* dm) {
+    if (dm != nullptr) {
+        const auto dirs = [dm, cols](index_t i) { return DirectionRow{dm + i * cols}; };
+        return step == StepPattern::symmetric2
+                   ? sweep_matrix_impl<StepPattern::symmetric2>(rows, cols, cost, window, gcm, dirs)
+                   : sweep_matrix_impl<StepPattern::symmetric1>(rows, cols, cost, window, gcm, dirs);
+    }
+    const auto dirs = [](index_t) { return NoDirections{}; };
+    return step == StepPattern::symmetric2
+               ? sweep_matrix_impl<StepPattern::symmetric2>(rows, cols, cost, window, gcm, dirs)
+               : sweep_matrix_impl<StepPattern::symmetric1>(rows, cols, cost, window, gcm, dirs);
+}
+
+}  // namespace incdtw::detail

@@ -1,0 +1,52 @@
+#pragma once
+/// DTW distance with O(min(n, m)) memory and early abandoning (IncDTW: dtw2vec).
+
+#include "detail/checks.hpp"
+#include "detail/cost.hpp"
+#include "detail/recurrence.hpp"
+#include "options.hpp"
+#include "types.hpp"
+
+namespace incdtw {
+
+template <class T>
+struct DistanceResult {
+    T distance{};             ///< DTW distance; NaN when it exceeds opt.threshold
+    T normalized_distance{};  ///< distance / (n + m) for symmetric2, NaN for symmetric1
+};
+
+/// DTW distance of Q (n x d) and C (m x d) with two buffers of min(n, m) values.
+/// Early abandoning: with a finite opt.threshold, the result is the exact distance when it is
+/// <= threshold and NaN otherwise (cells above the threshold are dropped; the sweep stops once a
+/// whole row is dropped). Values are bit-identical to dtw(q, c, opt).distance.
+/// Throws as dtw().
+template <class T>
+DistanceResult<T> dtw_distance(SeriesView<T> q, SeriesView<T> c, const DtwOptions& opt = {}) {
+    validate(opt);
+    detail::check_pair(q, c);
+    check_window(q.length, c.length, opt.window);
+    // Sweep along the longer series so that the buffers have the length of the shorter one; costs
+    // are symmetric, so the transposed sweep gives the same bits.
+    const bool transpose = q.length < c.length;
+    const SeriesView<T> rows = transpose ? c : q;
+    const SeriesView<T> cols = transpose ? q : c;
+    const T d = detail::visit_series_cost(rows.data, cols.data, rows.dims, opt.dist_method, [&](const auto& cost) {
+        return detail::sweep_distance<T>(rows.length, cols.length, cost, opt.step_pattern, opt.window,
+                                         opt.threshold);
+    });
+    return {d, normalize_distance(d, q.length, c.length, opt.step_pattern)};
+}
+
+/// The same from a precomputed n x m cost or difference matrix (see dtw()); O(m) extra memory.
+template <class T>
+DistanceResult<T> dtw_distance(MatrixView<T> mat, MatrixKind kind, const DtwOptions& opt = {}) {
+    validate(opt);
+    detail::check_matrix(mat, kind, opt.window, "Q");
+    check_window(mat.rows, mat.cols, opt.window);
+    const T d = detail::visit_matrix_cost(mat, kind, opt.dist_method, [&](const auto& cost) {
+        return detail::sweep_distance<T>(mat.rows, mat.cols, cost, opt.step_pattern, opt.window, opt.threshold);
+    });
+    return {d, normalize_distance(d, mat.rows, mat.cols, opt.step_pattern)};
+}
+
+}  // namespace incdtw

@@ -1,0 +1,9 @@
+#pragma once
+/// Umbrella header of the incdtw library: includes every public header, nothing else.
+
+#include "cost_matrix.hpp"
+#include "dtw.hpp"
+#include "dtw_vector.hpp"
+#include "options.hpp"
+#include "types.hpp"
+#include "version.hpp"

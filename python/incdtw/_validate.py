@@ -1,0 +1,149 @@
+"""Argument checks and normalisation shared by the public wrappers.
+
+The wrappers call these before ``_core``: every error names the argument it is about, and what
+reaches C++ is a C-contiguous float32 or float64 array. Value checks that need the data (NaN or
+inf values, costs inside the window) happen in C++, in one place.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import os
+from typing import Any, Optional
+
+import numpy as np
+
+DIST_METHODS = ("norm1", "norm2", "norm2_square")
+STEP_PATTERNS = ("symmetric2", "symmetric1")
+
+
+class ResultTooLargeError(MemoryError, ValueError):
+    """A result would not fit in the available memory; raised before anything is allocated."""
+
+
+def as_series(x: Any, name: str) -> np.ndarray:
+    """A univariate ``(n,)`` or multivariate ``(n, d)`` numeric array (not yet cast to float)."""
+    if isinstance(x, str):
+        raise TypeError(f"{name} must be a numeric array, got the string {x!r}")
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "fiu":
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    if arr.ndim not in (1, 2):
+        raise ValueError(
+            f"{name} must be 1-D (univariate) or 2-D with shape (length, dims), got {arr.ndim}-D"
+        )
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} must not be empty")
+    if arr.ndim == 2 and arr.shape[1] == 0:
+        raise ValueError(f"{name} must have at least one dimension (column)")
+    return arr
+
+
+def as_matrix(x: Any, name: str, what: str) -> np.ndarray:
+    """A non-empty 2-D numeric matrix (a precomputed cost or difference matrix)."""
+    if isinstance(x, str):
+        raise TypeError(f"{name} must be a numeric matrix ({what}), got the string {x!r}")
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "fiu":
+        raise TypeError(f"{name} must hold real numbers ({what}), got dtype {arr.dtype}")
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D {what}, got {arr.ndim}-D")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    return arr
+
+
+def float_dtype(*arrays: np.ndarray) -> type:
+    """float32 when every array is float32 (computed in float32), float64 otherwise."""
+    if all(a.dtype == np.float32 for a in arrays):
+        return np.float32
+    return np.float64
+
+
+def to_float(arr: np.ndarray, dtype: type) -> np.ndarray:
+    return np.ascontiguousarray(arr, dtype=dtype)
+
+
+def check_same_dims(Q: np.ndarray, C: np.ndarray) -> None:
+    dq = 1 if Q.ndim == 1 else Q.shape[1]
+    dc = 1 if C.ndim == 1 else C.shape[1]
+    if dq != dc:
+        raise ValueError(
+            f"Q and C must have the same number of dimensions (columns): Q has {dq}, C has {dc}"
+        )
+
+
+def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        opts = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {opts}, got {value!r}")
+    return value
+
+
+def check_flag(value: Any, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_ws(ws: Any, name: str = "ws") -> Optional[int]:
+    """Sakoe-Chiba window radius: None or inf (no window) or a number >= 0 (truncated to int)."""
+    if ws is None:
+        return None
+    if isinstance(ws, (bool, np.bool_)) or not isinstance(ws, numbers.Real):
+        raise TypeError(f"{name} must be None or a number >= 0, got {ws!r}")
+    w = float(ws)
+    if math.isnan(w):
+        raise ValueError(f"{name} must be None or a number >= 0, got nan")
+    if w < 0:
+        raise ValueError(f"{name} must be >= 0, got {ws!r}")
+    if math.isinf(w):
+        return None
+    return int(w)
+
+
+def check_window_feasible(n: int, m: int, ws: Optional[int]) -> None:
+    if ws is not None and abs(n - m) > ws:
+        raise ValueError(
+            "window size is too small, no warping path can be found: "
+            f"|len(Q) - len(C)| = |{n} - {m}| = {abs(n - m)} > ws = {ws}"
+        )
+
+
+def check_threshold(threshold: Any, name: str = "threshold") -> Optional[float]:
+    if threshold is None:
+        return None
+    if isinstance(threshold, (bool, np.bool_)) or not isinstance(threshold, numbers.Real):
+        raise TypeError(f"{name} must be None or a number >= 0, got {threshold!r}")
+    t = float(threshold)
+    if math.isnan(t):
+        raise ValueError(f"{name} must be None or a number >= 0, got nan")
+    if t < 0:
+        raise ValueError(f"{name} must be >= 0, got {threshold!r}")
+    return None if math.isinf(t) else t
+
+
+def available_memory() -> int:
+    """Bytes of memory available to a new allocation (MemAvailable on Linux)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return 1 << 62
+
+
+def ensure_fits(nbytes: int, what: str, hint: str) -> None:
+    """Refuse a result of ``nbytes`` before allocating it when it would not fit in memory."""
+    avail = available_memory()
+    if nbytes > avail:
+        raise ResultTooLargeError(
+            f"{what} needs {nbytes / 2**30:.1f} GiB but only {avail / 2**30:.1f} GiB of memory is "
+            f"available; {hint}"
+        )
