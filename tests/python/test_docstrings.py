@@ -1,0 +1,24 @@
+"""The Examples sections of the public docstrings run and print what they claim."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+
+@pytest.mark.parametrize("name", ["incdtw.dtw", "incdtw.vector"])
+def test_docstring_examples(name):
+    module = importlib.import_module(name)  # the module, not the function incdtw.dtw
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0
+    assert result.failed == 0
+
+
+def test_quickstart_runs(capsys):
+    from incdtw.__main__ import main
+
+    main()
+    out = capsys.readouterr().out
+    assert "distance" in out and "equal to dtw: True" in out
