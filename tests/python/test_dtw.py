@@ -286,3 +286,16 @@ def test_too_large_refused_before_allocating(monkeypatch):
         incdtw.cm(np.zeros(100), np.zeros(100))
     # 100 x 90 directions alone (9 kB) fit
     assert incdtw.dtw(np.zeros(100), np.zeros(90), return_gcm=False, return_wp=True).distance == 0.0
+
+
+@pytest.mark.parametrize("step", ["symmetric1", "symmetric2"])
+@pytest.mark.parametrize("method", ["norm1", "norm2", "norm2_square"])
+def test_dtw2vec_bit_identical_to_dtw_on_longer_series(rng, step, method):
+    # long rows exercise the blocked distance loop and its remainders
+    for n, m, d in ((203, 190, 1), (97, 131, 2), (64, 64, 3)):
+        Q = np.cumsum(rng.normal(size=(n, d)), axis=0)
+        C = np.cumsum(rng.normal(size=(m, d)), axis=0)
+        for ws in (None, abs(n - m), abs(n - m) + 17):
+            full = incdtw.dtw(Q, C, dist_method=method, step_pattern=step, ws=ws).distance
+            assert incdtw.dtw2vec(Q, C, dist_method=method, step_pattern=step, ws=ws).distance == full
+            assert incdtw.dtw2vec(C, Q, dist_method=method, step_pattern=step, ws=ws).distance == full

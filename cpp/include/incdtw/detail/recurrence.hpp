@@ -85,6 +85,33 @@ inline bool next_row(index_t lo, index_t hi, index_t prev_hi, const T* prev, T* 
         j = 1;
     }
     const index_t inner_end = hi < prev_hi ? hi : prev_hi;
+    if constexpr (!Dirs::enabled && !kAbandon) {
+        // Distance-only fast path. The loop-carried chain of the plain loop is one min and one add
+        // per cell. Rounding is monotone, so fl(min(a, b) + c) == min(fl(a + c), fl(b + c)); with
+        // e_k = c_k + min(d'_k, v_k) the cells of a block of four are
+        //   val_k = min(t_k, f_k),  t_k = t_{k-1} + c_k (t_{-1} = h),  f_k = min(f_{k-1} + c_k, e_k),
+        // bit-identical to the plain loop, with a chain of four adds and one min per block.
+        for (; j + 3 <= inner_end; j += 4) {
+            T c[4], e[4];
+            for (int k = 0; k < 4; ++k) {
+                c[k] = rc(j + k);
+                T d = prev[j + k - 1];
+                if constexpr (S == StepPattern::symmetric2) d = d + c[k];
+                const T v = prev[j + k];
+                e[k] = c[k] + (v < d ? v : d);
+            }
+            T t = h + c[0];
+            T f = e[0];
+            cur[j] = t < f ? t : f;
+            for (int k = 1; k < 4; ++k) {
+                t = t + c[k];
+                const T g = f + c[k];
+                f = g < e[k] ? g : e[k];
+                cur[j + k] = t < f ? t : f;
+            }
+            h = cur[j + 3];
+        }
+    }
     for (; j <= inner_end; ++j) {
         h = cell<S, kAbandon>(rc(j), prev[j - 1], prev[j], h, thr, dirs, j);
         cur[j] = h;
