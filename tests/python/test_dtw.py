@@ -280,6 +280,7 @@ def test_too_large_refused_before_allocating(monkeypatch):
     with pytest.raises(incdtw.ResultTooLargeError, match="dtw2vec"):
         incdtw.dtw(q, q)  # 300k x 300k would need ~800 TB
     monkeypatch.setattr(_validate, "available_memory", lambda: 10_000)
+    monkeypatch.setattr(_validate, "SMALL_RESULT_BYTES", 0)
     with pytest.raises(MemoryError, match="return_gcm=False"):
         incdtw.dtw(np.zeros(100), np.zeros(100))
     with pytest.raises(ValueError):  # ResultTooLargeError is also a ValueError
