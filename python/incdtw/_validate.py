@@ -93,6 +93,10 @@ def check_ws(ws: Any, name: str = "ws") -> Optional[int]:
         return None
     if isinstance(ws, (bool, np.bool_)) or not isinstance(ws, numbers.Real):
         raise TypeError(f"{name} must be None or a number >= 0, got {ws!r}")
+    if isinstance(ws, numbers.Integral):  # exact, also beyond float's range
+        if int(ws) < 0:
+            raise ValueError(f"{name} must be >= 0, got {ws!r}")
+        return min(int(ws), 2**62)
     w = float(ws)
     if math.isnan(w):
         raise ValueError(f"{name} must be None or a number >= 0, got nan")
@@ -100,7 +104,7 @@ def check_ws(ws: Any, name: str = "ws") -> Optional[int]:
         raise ValueError(f"{name} must be >= 0, got {ws!r}")
     if math.isinf(w):
         return None
-    return int(w)
+    return int(min(w, 2**62))  # any window >= the series lengths is no window; keep it an int64
 
 
 def check_window_feasible(n: int, m: int, ws: Optional[int]) -> None:

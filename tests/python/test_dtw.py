@@ -300,3 +300,21 @@ def test_dtw2vec_bit_identical_to_dtw_on_longer_series(rng, step, method):
             full = incdtw.dtw(Q, C, dist_method=method, step_pattern=step, ws=ws).distance
             assert incdtw.dtw2vec(Q, C, dist_method=method, step_pattern=step, ws=ws).distance == full
             assert incdtw.dtw2vec(C, Q, dist_method=method, step_pattern=step, ws=ws).distance == full
+
+
+@pytest.mark.parametrize("ws", [2**63 - 1, 2**63 + 5, 1e300, 10**400], ids=["int64max", "above", "1e300", "10**400"])
+def test_huge_windows_are_no_window(ws):
+    base = incdtw.dtw(PAPER_Q, PAPER_C, return_cm=True)
+    r = incdtw.dtw(PAPER_Q, PAPER_C, ws=ws, return_cm=True)
+    np.testing.assert_array_equal(r.gcm, base.gcm)
+    np.testing.assert_array_equal(r.cm, base.cm)
+    assert incdtw.dtw2vec(PAPER_Q, PAPER_C, ws=ws).distance == 3.0
+    np.testing.assert_array_equal(incdtw.cm(PAPER_Q, PAPER_C, ws=ws), base.cm)
+
+
+def test_float32_threshold_is_not_rounded_up():
+    q = np.array(PAPER_Q, dtype=np.float32)
+    c = np.array(PAPER_C, dtype=np.float32)
+    assert incdtw.dtw2vec(q, c, threshold=3.0).distance == 3.0
+    assert np.isnan(incdtw.dtw2vec(q, c, threshold=np.nextafter(3.0, 0.0)).distance)
+    assert incdtw.dtw2vec(q, c, threshold=1e300).distance == 3.0  # beyond float32's range

@@ -18,8 +18,8 @@ struct Band {
     index_t cols;
     index_t window;
     index_t lo(index_t i) const noexcept { return (window < 0 || i <= window) ? 0 : i - window; }
-    index_t hi(index_t i) const noexcept {
-        return (window < 0 || i + window >= cols) ? cols - 1 : i + window;
+    index_t hi(index_t i) const noexcept {  // no i + window: it overflows for huge windows
+        return (window < 0 || window >= cols - 1 - i) ? cols - 1 : i + window;
     }
 };
 

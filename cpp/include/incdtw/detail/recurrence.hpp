@@ -150,11 +150,21 @@ T sweep_distance_impl(index_t rows, index_t cols, const Cost& cost, index_t wind
 
 /// G[rows-1, cols-1] with two rows of `cols` values; NaN when early abandoned (value > threshold).
 /// Preconditions: rows, cols >= 1, the window is feasible, costs are >= 0.
+/// The largest T not above `threshold` (a float threshold rounded to nearest could keep a distance
+/// just above the double threshold).
+template <class T>
+T threshold_as(double threshold) noexcept {
+    if (threshold >= static_cast<double>(std::numeric_limits<T>::max())) return std::numeric_limits<T>::max();
+    T t = static_cast<T>(threshold);
+    if (static_cast<double>(t) > threshold) t = std::nextafter(t, -inf_v<T>);
+    return t;
+}
+
 template <class T, class Cost>
 T sweep_distance(index_t rows, index_t cols, const Cost& cost, StepPattern step, index_t window,
                  double threshold) {
     const bool abandon = threshold < std::numeric_limits<double>::infinity();
-    const T thr = static_cast<T>(threshold);
+    const T thr = abandon ? threshold_as<T>(threshold) : inf_v<T>;
     if (step == StepPattern::symmetric2) {
         return abandon ? sweep_distance_impl<StepPattern::symmetric2, true, T>(rows, cols, cost, window, thr)
                        : sweep_distance_impl<StepPattern::symmetric2, false, T>(rows, cols, cost, window, thr);
