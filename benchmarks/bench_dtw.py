@@ -1,0 +1,193 @@
+"""incdtw side by side with its Python peers, on the same data in the same run.
+
+    python benchmarks/bench_dtw.py            # full run (about a minute)
+    python benchmarks/bench_dtw.py --quick    # small sizes, a smoke test
+    python benchmarks/bench_dtw.py --json results.json
+
+Each workload times incdtw and every installed peer on identical inputs (best of --repeat runs
+after one warm-up), checks that the results agree, and prints times, cells/s and the ratio
+peer time / incdtw time (> 1: incdtw is faster). Later issues add workloads with @workload.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+import incdtw
+
+try:
+    from dtaidistance import dtw as dtai
+    from dtaidistance import dtw_cc  # noqa: F401  (the C extension; without it dtaidistance is pure Python)
+except ImportError:  # pragma: no cover
+    dtai = None
+try:
+    import dtw as dtwpython  # dtw-python
+except ImportError:  # pragma: no cover
+    dtwpython = None
+
+
+@dataclass
+class Row:
+    workload: str
+    library: str
+    seconds: float
+    cells: float
+    check: str = ""
+    ratio: Optional[float] = None  # peer seconds / incdtw seconds
+
+    @property
+    def gcells(self) -> float:
+        return self.cells / self.seconds / 1e9
+
+
+@dataclass
+class Context:
+    quick: bool
+    repeat: int
+    rows: list = field(default_factory=list)
+
+
+WORKLOADS: list[tuple[str, Callable[[Context], None]]] = []
+
+
+def workload(name: str):
+    def register(fn):
+        WORKLOADS.append((name, fn))
+        return fn
+
+    return register
+
+
+def best_time(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
+    result = fn()  # warm-up
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+def random_walks(n: int, m: int, seed: int = 2026) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return np.cumsum(rng.standard_normal(n)), np.cumsum(rng.standard_normal(m))
+
+
+def band_cells(n: int, m: int, ws: Optional[int]) -> int:
+    if ws is None:
+        return n * m
+    i = np.arange(n)
+    return int((np.minimum(m - 1, i + ws) - np.maximum(0, i - ws) + 1).clip(min=0).sum())
+
+
+def add(ctx: Context, name: str, ours: Row, peers: list[Row]) -> None:
+    ctx.rows.append(ours)
+    for p in peers:
+        p.ratio = p.seconds / ours.seconds
+        ctx.rows.append(p)
+
+
+@workload("distance")
+def distance(ctx: Context) -> None:
+    n = 2_000 if ctx.quick else 10_000
+    q, c = random_walks(n, n)
+    # symmetric1 + squared differences is dtaidistance's recurrence; its result is the square root
+    name = f"distance n=m={n} symmetric1 norm2_square"
+    t, ours = best_time(
+        lambda: incdtw.dtw2vec(q, c, step_pattern="symmetric1", dist_method="norm2_square").distance, ctx.repeat
+    )
+    peers = []
+    if dtai is not None:
+        tp, theirs = best_time(lambda: dtai.distance_fast(q, c, use_pruning=False), ctx.repeat)
+        ok = np.isclose(np.sqrt(ours), theirs, rtol=1e-12)
+        peers.append(Row(name, "dtaidistance.distance_fast", tp, n * n, f"sqrt equal: {ok}"))
+        tp, theirs = best_time(lambda: dtai.distance_fast(q, c, use_pruning=True), ctx.repeat)
+        ok = np.isclose(np.sqrt(ours), theirs, rtol=1e-12)
+        peers.append(Row(name, "dtaidistance.distance_fast(pruning)", tp, n * n, f"sqrt equal: {ok}"))
+    add(ctx, name, Row(name, "incdtw.dtw2vec", t, n * n), peers)
+
+    for step, method, ws in (("symmetric2", "norm1", None), ("symmetric2", "norm1", n // 10)):
+        name = f"distance n=m={n} {step} {method} ws={ws}"
+        t, ours = best_time(lambda: incdtw.dtw2vec(q, c, step_pattern=step, dist_method=method, ws=ws), ctx.repeat)
+        peers = []
+        if dtai is not None and ws is not None:  # dtaidistance: window=ws+1 is |i-j| <= ws; cost differs
+            tp, _ = best_time(lambda: dtai.distance_fast(q, c, window=ws + 1, use_pruning=False), ctx.repeat)
+            peers.append(Row(name, "dtaidistance.distance_fast(window)", tp, band_cells(n, n, ws), "sym1/sq cost"))
+        add(ctx, name, Row(name, "incdtw.dtw2vec", t, band_cells(n, n, ws)), peers)
+
+
+@workload("path")
+def path(ctx: Context) -> None:
+    n = 500 if ctx.quick else 2_000
+    q, c = random_walks(n, n, seed=7)
+    name = f"warping path n=m={n} symmetric1 norm2_square"
+    opts = dict(step_pattern="symmetric1", dist_method="norm2_square", return_wp=True)
+    t, ours = best_time(lambda: incdtw.dtw(q, c, **opts), ctx.repeat)
+    t_light, light = best_time(lambda: incdtw.dtw(q, c, return_gcm=False, **opts), ctx.repeat)
+    peers = []
+    if dtai is not None:
+        tp, theirs = best_time(lambda: dtai.warping_path_fast(q, c), ctx.repeat)
+        same = [tuple(p) for p in theirs] == list(zip(ours.ii.tolist(), ours.jj.tolist()))
+        peers.append(Row(name, "dtaidistance.warping_path_fast", tp, n * n, f"same path: {same}"))
+    add(ctx, name, Row(name, "incdtw.dtw(return_wp)", t, n * n), peers)
+    add(ctx, name + " (return_gcm=False)", Row(name, "incdtw.dtw(return_gcm=False)", t_light, n * n), [
+        Row(name, p.library, p.seconds, p.cells, p.check) for p in peers
+    ])
+
+
+@workload("dtw-python")
+def dtw_python(ctx: Context) -> None:
+    if dtwpython is None:
+        return
+    n = 500 if ctx.quick else 2_000
+    q, c = random_walks(n, n, seed=11)
+    name = f"distance n=m={n} symmetric2 norm1 (dtw-python's default)"
+    t, ours = best_time(lambda: incdtw.dtw2vec(q, c).distance, ctx.repeat)
+    tp, theirs = best_time(
+        lambda: dtwpython.dtw(q, c, distance_only=True, step_pattern="symmetric2").distance, max(1, ctx.repeat // 2)
+    )
+    peers = [Row(name, "dtw-python.dtw(distance_only)", tp, n * n, f"equal: {np.isclose(ours, theirs, rtol=1e-12)}")]
+    add(ctx, name, Row(name, "incdtw.dtw2vec", t, n * n), peers)
+    name = f"gcm + path n=m={n} symmetric2 norm1"
+    t, r = best_time(lambda: incdtw.dtw(q, c, return_wp=True), ctx.repeat)
+    tp, al = best_time(lambda: dtwpython.dtw(q, c, keep_internals=True, step_pattern="symmetric2"), 1)
+    same = np.array_equal(al.index1, r.ii) and np.array_equal(al.index2, r.jj)
+    add(ctx, name, Row(name, "incdtw.dtw(return_wp)", t, n * n),
+        [Row(name, "dtw-python.dtw(keep_internals)", tp, n * n, f"same path: {same}")])
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
+    ap.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (best is reported)")
+    ap.add_argument("--only", nargs="*", help="workload names to run")
+    ap.add_argument("--json", help="write the rows to this file")
+    args = ap.parse_args(argv)
+    ctx = Context(quick=args.quick, repeat=max(1, args.repeat))
+    print(f"incdtw {incdtw.__version__}, numpy {np.__version__}, python {platform.python_version()}, "
+          f"{platform.machine()}; peers: dtaidistance {'yes' if dtai else 'missing'}, "
+          f"dtw-python {'yes' if dtwpython else 'missing'}")
+    for name, fn in WORKLOADS:
+        if args.only and name not in args.only:
+            continue
+        fn(ctx)
+    print(f"\n{'workload':52s} {'library':38s} {'seconds':>9s} {'Gcells/s':>9s} {'ratio':>7s}  check")
+    for r in ctx.rows:
+        ratio = "" if r.ratio is None else f"{r.ratio:6.2f}x"
+        print(f"{r.workload:52s} {r.library:38s} {r.seconds:9.4f} {r.gcells:9.3f} {ratio:>7s}  {r.check}")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump([dict(asdict(r), gcells=r.gcells) for r in ctx.rows], f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
