@@ -5,8 +5,9 @@ namespace incdtw::py_detail {
 
 namespace {
 
+/// (distance, normalized_distance, gcm, dm, ii, jj, wp); None for what was not requested.
 template <class T>
-py::tuple result_to_python(DtwResult<T>&& r, bool return_path) {
+py::object result_to_python(DtwResult<T>&& r, bool return_path) {
     py::object ii = py::none(), jj = py::none(), wp = py::none();
     if (return_path) {
         const py::tuple p = path_to_numpy(std::move(r.path));
@@ -36,17 +37,9 @@ void bind_dtw(py::module_& m) {
         [](const py::array& q, const py::array& c, const std::string& dist_method, const std::string& step_pattern,
            std::optional<index_t> ws, bool return_gcm, bool return_dm, bool return_path) {
             const DtwOptions opt = dtw_options(dist_method, step_pattern, ws, return_gcm, return_dm, return_path);
-            return dispatch_float({&q, &c}, [&](auto tag) {
-                using T = decltype(tag);
-                const auto qv = series_view<T>(q, "Q");
-                const auto cv = series_view<T>(c, "C");
-                DtwResult<T> r;
-                {
-                    py::gil_scoped_release nogil;
-                    r = dtw(qv, cv, opt);
-                }
-                return result_to_python(std::move(r), return_path);
-            });
+            return on_series_pair(
+                q, c, [&](auto qv, auto cv) { return dtw(qv, cv, opt); },
+                [&](auto&& r) { return result_to_python(std::move(r), return_path); });
         },
         "Q"_a, "C"_a, py::kw_only(), "dist_method"_a = "norm1", "step_pattern"_a = "symmetric2",
         "ws"_a = py::none(), "return_gcm"_a = true, "return_dm"_a = true, "return_path"_a = false,
@@ -58,16 +51,9 @@ void bind_dtw(py::module_& m) {
            bool return_path) {
             const MatrixKind mk = matrix_kind_from(kind);
             const DtwOptions opt = dtw_options(dist_method, step_pattern, ws, return_gcm, return_dm, return_path);
-            return dispatch_float({&mat}, [&](auto tag) {
-                using T = decltype(tag);
-                const auto mv = matrix_view<T>(mat, "Q");
-                DtwResult<T> r;
-                {
-                    py::gil_scoped_release nogil;
-                    r = dtw(mv, mk, opt);
-                }
-                return result_to_python(std::move(r), return_path);
-            });
+            return on_matrix(
+                mat, [&](auto mv) { return dtw(mv, mk, opt); },
+                [&](auto&& r) { return result_to_python(std::move(r), return_path); });
         },
         "M"_a, "kind"_a, py::kw_only(), "dist_method"_a = "norm1", "step_pattern"_a = "symmetric2",
         "ws"_a = py::none(), "return_gcm"_a = true, "return_dm"_a = true, "return_path"_a = false,

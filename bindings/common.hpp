@@ -57,6 +57,36 @@ MatrixView<T> matrix_view(const py::array& a, const char* name) {
     return MatrixView<T>{static_cast<const T*>(a.data()), a.shape(0), a.shape(1)};
 }
 
+/// The binding pattern for two series: dtype dispatch, views read with the GIL held,
+/// `compute(qv, cv)` with the GIL released, `convert(result)` with the GIL held again.
+template <class Compute, class Convert>
+py::object on_series_pair(const py::array& q, const py::array& c, Compute&& compute, Convert&& convert) {
+    return dispatch_float({&q, &c}, [&](auto tag) -> py::object {
+        using T = decltype(tag);
+        const SeriesView<T> qv = series_view<T>(q, "Q");
+        const SeriesView<T> cv = series_view<T>(c, "C");
+        auto result = [&] {
+            py::gil_scoped_release nogil;
+            return compute(qv, cv);
+        }();
+        return convert(std::move(result));
+    });
+}
+
+/// The same for one precomputed matrix: `compute(mv)`.
+template <class Compute, class Convert>
+py::object on_matrix(const py::array& mat, Compute&& compute, Convert&& convert) {
+    return dispatch_float({&mat}, [&](auto tag) -> py::object {
+        using T = decltype(tag);
+        const MatrixView<T> mv = matrix_view<T>(mat, "Q");
+        auto result = [&] {
+            py::gil_scoped_release nogil;
+            return compute(mv);
+        }();
+        return convert(std::move(result));
+    });
+}
+
 /// Moves a std::vector into a numpy array owned by a capsule (no copy).
 template <class V>
 py::array vector_to_numpy(std::vector<V>&& v, std::vector<py::ssize_t> shape) {

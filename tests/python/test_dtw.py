@@ -318,3 +318,17 @@ def test_float32_threshold_is_not_rounded_up():
     assert incdtw.dtw2vec(q, c, threshold=3.0).distance == 3.0
     assert np.isnan(incdtw.dtw2vec(q, c, threshold=np.nextafter(3.0, 0.0)).distance)
     assert incdtw.dtw2vec(q, c, threshold=1e300).distance == 3.0  # beyond float32's range
+
+
+def test_threads_share_inputs_and_agree_with_serial(rng):
+    from concurrent.futures import ThreadPoolExecutor
+
+    Q = np.cumsum(rng.normal(size=(300, 2)), axis=0)
+    Cs = [np.cumsum(rng.normal(size=(250 + 10 * k, 2)), axis=0) for k in range(8)]
+    serial = [(incdtw.dtw(Q, C, return_wp=True), incdtw.dtw2vec(Q, C, ws=120).distance) for C in Cs]
+    with ThreadPoolExecutor(max_workers=8) as pool:  # the GIL is released inside _core
+        parallel = list(pool.map(lambda C: (incdtw.dtw(Q, C, return_wp=True), incdtw.dtw2vec(Q, C, ws=120).distance), Cs))
+    for (a, da), (b, db) in zip(serial, parallel):
+        np.testing.assert_array_equal(a.gcm, b.gcm)
+        np.testing.assert_array_equal(a.ii, b.ii)
+        assert da == db
