@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include <doctest/doctest.h>
+
 #include "incdtw/options.hpp"
 #include "incdtw/types.hpp"
 
@@ -317,6 +319,19 @@ inline Case random_case(std::mt19937& rng, bool ints, index_t max_len = 40) {
 template <class T>
 Series<T> random_series(std::mt19937& rng, index_t length, index_t dims, bool ints) {
     return ints ? random_ints<T>(rng, length, dims) : random_walk<T>(rng, length, dims);
+}
+
+/// Runs check(q, c, k) on `count` random cases drawn from `seed` (INFO names the case on failure).
+template <class T, class Check>
+void for_random_cases(std::uint32_t seed, bool ints, int count, Check&& check) {
+    std::mt19937 rng(seed);
+    for (int t = 0; t < count; ++t) {
+        const Case k = random_case(rng, ints);
+        const Series<T> q = random_series<T>(rng, k.n, k.dims, ints);
+        const Series<T> c = random_series<T>(rng, k.m, k.dims, ints);
+        INFO("case ", t, ": ", k.str());
+        check(q, c, k);
+    }
 }
 
 }  // namespace incdtw_test

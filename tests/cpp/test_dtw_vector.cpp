@@ -89,15 +89,10 @@ void check_thresholds(const Series<T>& q, const Series<T>& c, const Case& k) {
 
 template <class T>
 void random_cases(std::uint32_t seed, bool ints, int count) {
-    std::mt19937 rng(seed);
-    for (int t = 0; t < count; ++t) {
-        const Case k = random_case(rng, ints);
-        const Series<T> q = random_series<T>(rng, k.n, k.dims, ints);
-        const Series<T> c = random_series<T>(rng, k.m, k.dims, ints);
-        INFO("case ", t, ": ", k.str());
+    for_random_cases<T>(seed, ints, count, [](const Series<T>& q, const Series<T>& c, const Case& k) {
         check_distance_case(q, c, k);
         check_thresholds(q, c, k);
-    }
+    });
 }
 
 }  // namespace
