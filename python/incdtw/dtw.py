@@ -64,9 +64,12 @@ def cm(
 def _cm_callable(Qa: np.ndarray, Ca: np.ndarray, f: Callable[..., Any], w: Optional[int], kwargs: dict) -> np.ndarray:
     Q2 = Qa.reshape(Qa.shape[0], -1).astype(np.float64)
     C2 = Ca.reshape(Ca.shape[0], -1).astype(np.float64)
-    if not (np.isfinite(Q2).all() and np.isfinite(C2).all()):
-        raise ValueError("Q and C must not contain NaN or inf values")
+    for name, arr in (("Q", Q2), ("C", C2)):
+        bad = np.flatnonzero(~np.isfinite(arr).all(axis=1))
+        if bad.size:
+            raise ValueError(f"{name} contains a non-finite value (NaN or inf) at observation {bad[0]}")
     n, m = Q2.shape[0], C2.shape[0]
+    v.ensure_fits(8 * n * m, f"the {n} x {m} cost matrix", "compute it in blocks of rows")
     out = np.full((n, m), np.nan)
     for i in range(n):
         lo, hi = (0, m) if w is None else (max(0, i - w), min(m, i + w + 1))
@@ -118,7 +121,8 @@ def dtw(
     return_cm, return_diffM, return_wp, return_diffp, return_QC : bool
         Also return the cost matrix, the difference matrix (univariate input or ``C="diffM"``),
         the warping path ``ii``, ``jj``, ``wp``, the differences along the path ``diffp``
-        (implies ``return_wp``), and the inputs.
+        (implies ``return_wp``; not available with ``C="cm"``, where it is ``None``), and the
+        inputs.
     return_gcm : bool, default True
         ``False`` keeps only the 1-byte direction matrix: the path then needs ``n * m`` bytes
         instead of ``9 * n * m`` (a 20,000 x 20,000 alignment path fits in 0.4 GB), and

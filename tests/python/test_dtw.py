@@ -177,6 +177,8 @@ def test_cm_with_callable():
     assert np.isnan(banded[0, 1]) and banded[0, 0] == 1.0
     with pytest.raises(TypeError, match="dist_method must return a real number"):
         incdtw.cm(Q, C, dist_method=lambda a, b: "x")
+    with pytest.raises(ValueError, match="C contains a non-finite value .* at observation 1"):
+        incdtw.cm(Q, np.array([[1.0, 1.0], [np.nan, 0.0]]), dist_method=manhattan)
     with pytest.raises(TypeError, match="unexpected keyword"):
         incdtw.cm(Q, C, scale=2.0)
 
