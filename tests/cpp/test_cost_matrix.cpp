@@ -71,13 +71,7 @@ TEST_CASE_TEMPLATE("cost_matrix: the three norms on a multivariate pair", T, flo
 }
 
 TEST_CASE_TEMPLATE("cost_matrix: random series against the reference costs", T, float, double) {
-    std::mt19937 rng(11u);
-    for (int t = 0; t < 300; ++t) {
-        const bool ints = t % 2 == 0;
-        const Case k = random_case(rng, ints);
-        const Series<T> q = random_series<T>(rng, k.n, k.dims, ints);
-        const Series<T> c = random_series<T>(rng, k.m, k.dims, ints);
-        INFO("case ", t, ": ", k.str());
+    for_random_cases<T>(11u, 300, 2, [&](const Series<T>& q, const Series<T>& c, const Case& k) {
         const auto cm = incdtw::cost_matrix(q.view(), c.view(), k.method, k.window);
         REQUIRE(cm.rows == k.n);
         REQUIRE(cm.cols == k.m);
@@ -107,7 +101,7 @@ TEST_CASE_TEMPLATE("cost_matrix: random series against the reference costs", T, 
             }
             INCDTW_CHECK_SAME(compare_bits(dm.data, want, k.m));
         }
-    }
+    });
 }
 
 TEST_CASE_TEMPLATE("cost_matrix: window 0 keeps the diagonal only, an infeasible window is allowed", T, float,

@@ -59,7 +59,7 @@ DtwResult<T> run_full(const Series<T>& q, const Series<T>& c, const Case& k) {
 
 template <class T>
 void random_cases(std::uint32_t seed, bool ints, int count) {
-    for_random_cases<T>(seed, ints, count, [](const Series<T>& q, const Series<T>& c, const Case& k) {
+    for_random_cases<T>(seed, count, ints ? 1 : 0, [](const Series<T>& q, const Series<T>& c, const Case& k) {
         check_against_reference(run_full(q, c, k), q, c, k);
     });
 }
@@ -167,13 +167,7 @@ TEST_CASE_TEMPLATE("dtw: long and thin shapes against the reference", T, float, 
 }
 
 TEST_CASE_TEMPLATE("dtw: return flags do not change the results", T, float, double) {
-    std::mt19937 rng(4242u);
-    for (int t = 0; t < 150; ++t) {
-        const bool ints = t % 2 == 0;
-        const Case k = random_case(rng, ints);
-        const Series<T> q = random_series<T>(rng, k.n, k.dims, ints);
-        const Series<T> c = random_series<T>(rng, k.m, k.dims, ints);
-        INFO("case ", t, ": ", k.str());
+    for_random_cases<T>(4242u, 150, 2, [&](const Series<T>& q, const Series<T>& c, const Case& k) {
         const DtwResult<T> full = run_full(q, c, k);
 
         DtwOptions opt;
@@ -242,7 +236,7 @@ TEST_CASE_TEMPLATE("dtw: return flags do not change the results", T, float, doub
             INCDTW_CHECK_SAME(compare_ints(r.path.wp, full.path.wp));
             CHECK(same_bits(r.distance, full.distance));
         }
-    }
+    });
 }
 
 TEST_CASE_TEMPLATE("dtw: one observation on either side", T, float, double) {
@@ -361,13 +355,7 @@ TEST_CASE_TEMPLATE("dtw: (n, 1) input with norm2 equals norm1, norm2_square squa
 
 TEST_CASE_TEMPLATE("dtw: from a cost matrix or a difference matrix equals dtw from the series", T, float,
                    double) {
-    std::mt19937 rng(2025u);
-    for (int t = 0; t < 200; ++t) {
-        const bool ints = t % 3 == 0;
-        const Case k = random_case(rng, ints);
-        const Series<T> q = random_series<T>(rng, k.n, k.dims, ints);
-        const Series<T> c = random_series<T>(rng, k.m, k.dims, ints);
-        INFO("case ", t, ": ", k.str());
+    for_random_cases<T>(2025u, 200, 3, [&](const Series<T>& q, const Series<T>& c, const Case& k) {
         DtwOptions opt = options_for(k);
         opt.return_path = true;
         const auto want = incdtw::dtw(q.view(), c.view(), opt);
@@ -395,7 +383,7 @@ TEST_CASE_TEMPLATE("dtw: from a cost matrix or a difference matrix equals dtw fr
             const auto dmat = incdtw::difference_matrix(q.view(), c.view(), k.window);
             same(incdtw::dtw(dmat.view(), MatrixKind::difference, opt));
         }
-    }
+    });
 }
 
 TEST_CASE_TEMPLATE("dtw: errors", T, float, double) {

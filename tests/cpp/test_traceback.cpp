@@ -117,13 +117,7 @@ TEST_CASE("backtrack: a corrupt direction matrix throws std::invalid_argument") 
 
 TEST_CASE_TEMPLATE("backtrack: paths of dtw() are valid warping paths whose cost is the distance", T, float,
                    double) {
-    std::mt19937 rng(17u);
-    for (int t = 0; t < 300; ++t) {
-        const bool ints = t % 2 == 0;
-        const Case k = random_case(rng, ints);
-        const Series<T> q = random_series<T>(rng, k.n, k.dims, ints);
-        const Series<T> c = random_series<T>(rng, k.m, k.dims, ints);
-        INFO("case ", t, ": ", k.str());
+    for_random_cases<T>(17u, 300, 2, [&](const Series<T>& q, const Series<T>& c, const Case& k) {
         incdtw::DtwOptions opt = options_for(k);
         opt.return_path = true;
         const auto r = incdtw::dtw(q.view(), c.view(), opt);
@@ -144,7 +138,7 @@ TEST_CASE_TEMPLATE("backtrack: paths of dtw() are valid warping paths whose cost
         INCDTW_CHECK_SAME(compare_ints(p.ii, r.path.ii));
         INCDTW_CHECK_SAME(compare_ints(p.jj, r.path.jj));
         INCDTW_CHECK_SAME(compare_ints(p.wp, r.path.wp));
-    }
+    });
 }
 
 TEST_CASE_TEMPLATE("backtrack: a prefix of the direction matrix gives the path of the shortened series", T,
