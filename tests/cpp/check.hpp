@@ -37,8 +37,10 @@ constexpr double same_precision_rel = 8.0 * std::numeric_limits<T>::epsilon();
 /// Tolerance for a float kernel against the double reference on the same (float) inputs.
 constexpr double float_vs_double_rel = 1e-5;
 
-template <class A, class B>
-std::string compare_values(const std::vector<A>& got, const std::vector<B>& want, index_t cols, double rel) {
+/// First entry k where agree(got[k], want[k]) is false, described with its (row, col) position
+/// (or its index when cols == 0); empty when every entry agrees.
+template <class A, class B, class Agree>
+std::string first_difference(const std::vector<A>& got, const std::vector<B>& want, index_t cols, Agree agree) {
     std::ostringstream os;
     os.precision(17);
     if (got.size() != want.size()) {
@@ -46,57 +48,39 @@ std::string compare_values(const std::vector<A>& got, const std::vector<B>& want
         return os.str();
     }
     for (std::size_t k = 0; k < got.size(); ++k) {
-        const double g = static_cast<double>(got[k]);
-        const double w = static_cast<double>(want[k]);
-        if (!close(g, w, rel)) {
+        if (!agree(got[k], want[k])) {
             const auto kk = static_cast<index_t>(k);
-            os << "entry (" << kk / cols << ", " << kk % cols << "): got " << g << ", want " << w;
+            os << "entry ";
+            if (cols > 0) {
+                os << "(" << kk / cols << ", " << kk % cols << ")";
+            } else {
+                os << k;
+            }
+            os << ": got " << +got[k] << ", want " << +want[k];
             return os.str();
         }
     }
     return {};
 }
 
+template <class A, class B>
+std::string compare_values(const std::vector<A>& got, const std::vector<B>& want, index_t cols, double rel) {
+    return first_difference(got, want, cols, [rel](A g, B w) {
+        return close(static_cast<double>(g), static_cast<double>(w), rel);
+    });
+}
+
 template <class T>
 std::string compare_bits(const std::vector<T>& got, const std::vector<T>& want, index_t cols) {
-    std::ostringstream os;
-    os.precision(17);
-    if (got.size() != want.size()) {
-        os << "size " << got.size() << " != " << want.size();
-        return os.str();
-    }
-    for (std::size_t k = 0; k < got.size(); ++k) {
-        if (!same_bits(got[k], want[k])) {
-            const auto kk = static_cast<index_t>(k);
-            os << "entry (" << kk / cols << ", " << kk % cols << "): got " << +got[k] << ", want " << +want[k];
-            return os.str();
-        }
-    }
-    return {};
+    return first_difference(got, want, cols, [](T g, T w) { return same_bits(g, w); });
 }
 
 /// Exact comparison of integer sequences (direction codes, path indices).
 template <class A, class B>
 std::string compare_ints(const std::vector<A>& got, const std::vector<B>& want, index_t cols = 0) {
-    std::ostringstream os;
-    if (got.size() != want.size()) {
-        os << "size " << got.size() << " != " << want.size();
-        return os.str();
-    }
-    for (std::size_t k = 0; k < got.size(); ++k) {
-        if (static_cast<long long>(got[k]) != static_cast<long long>(want[k])) {
-            os << "entry ";
-            if (cols > 0) {
-                const auto kk = static_cast<index_t>(k);
-                os << "(" << kk / cols << ", " << kk % cols << ")";
-            } else {
-                os << k;
-            }
-            os << ": got " << static_cast<long long>(got[k]) << ", want " << static_cast<long long>(want[k]);
-            return os.str();
-        }
-    }
-    return {};
+    return first_difference(got, want, cols, [](A g, B w) {
+        return static_cast<long long>(g) == static_cast<long long>(w);
+    });
 }
 
 }  // namespace incdtw_test
