@@ -449,3 +449,11 @@ TEST_CASE_TEMPLATE("dtw: errors", T, float, double) {
         CHECK_THROWS_AS(incdtw::dtw(cm.view(), MatrixKind::cost, opt), std::invalid_argument);
     }
 }
+
+TEST_CASE("Matrix: sizes whose product overflows are refused before allocating") {
+    const index_t big = index_t{1} << 32;
+    CHECK_THROWS_AS(incdtw::Matrix<double>(big, big, 0.0), std::length_error);
+    CHECK_THROWS_AS(incdtw::Matrix<double>(-1, 3, 0.0), std::length_error);
+    const incdtw::Matrix<double> ok(3, 0, 0.0);
+    CHECK(ok.empty());
+}

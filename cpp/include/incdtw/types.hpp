@@ -4,6 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -49,8 +52,8 @@ struct Matrix {
     std::vector<T> data;
 
     Matrix() = default;
-    Matrix(index_t r, index_t c, T fill)
-        : rows(r), cols(c), data(static_cast<std::size_t>(r) * static_cast<std::size_t>(c), fill) {}
+    /// Throws std::length_error when r * c elements cannot be addressed (before allocating).
+    Matrix(index_t r, index_t c, T fill) : rows(r), cols(c), data(checked_size(r, c), fill) {}
 
     bool empty() const noexcept { return data.empty(); }
     T* row(index_t i) noexcept { return data.data() + i * cols; }
@@ -60,6 +63,17 @@ struct Matrix {
         return data[static_cast<std::size_t>(i * cols + j)];
     }
     MatrixView<T> view() const noexcept { return MatrixView<T>{data.data(), rows, cols}; }
+
+  private:
+    static std::size_t checked_size(index_t r, index_t c) {
+        if (r < 0 || c < 0) throw std::length_error("incdtw::Matrix: negative size");
+        const auto ur = static_cast<std::size_t>(r), uc = static_cast<std::size_t>(c);
+        if (uc != 0 && ur > std::numeric_limits<std::size_t>::max() / sizeof(T) / uc) {
+            throw std::length_error("incdtw::Matrix: " + std::to_string(r) + " x " + std::to_string(c) +
+                                    " elements cannot be allocated");
+        }
+        return ur * uc;
+    }
 };
 
 /// Codes of the direction matrix `dm` (IncDTW's encoding; 0 where IncDTW has NA).
