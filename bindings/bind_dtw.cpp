@@ -3,43 +3,16 @@
 
 namespace incdtw::py_detail {
 
-namespace {
-
-/// (distance, normalized_distance, gcm, dm, ii, jj, wp); None for what was not requested.
-template <class T>
-py::object result_to_python(DtwResult<T>&& r, bool return_path) {
-    py::object ii = py::none(), jj = py::none(), wp = py::none();
-    if (return_path) {
-        const py::tuple p = path_to_numpy(std::move(r.path));
-        ii = p[0];
-        jj = p[1];
-        wp = p[2];
-    }
-    return py::make_tuple(static_cast<double>(r.distance), static_cast<double>(r.normalized_distance),
-                          matrix_to_numpy(std::move(r.gcm)), matrix_to_numpy(std::move(r.dm)), ii, jj, wp);
-}
-
-DtwOptions dtw_options(const std::string& dist_method, const std::string& step_pattern, std::optional<index_t> ws,
-                       bool return_gcm, bool return_dm, bool return_path) {
-    DtwOptions opt = options_from(dist_method, step_pattern, ws);
-    opt.return_gcm = return_gcm;
-    opt.return_direction = return_dm;
-    opt.return_path = return_path;
-    return opt;
-}
-
-}  // namespace
-
 void bind_dtw(py::module_& m) {
     using namespace pybind11::literals;
     m.def(
         "dtw",
         [](const py::array& q, const py::array& c, const std::string& dist_method, const std::string& step_pattern,
            std::optional<index_t> ws, bool return_gcm, bool return_dm, bool return_path) {
-            const DtwOptions opt = dtw_options(dist_method, step_pattern, ws, return_gcm, return_dm, return_path);
+            const DtwOptions opt = matrix_options(dist_method, step_pattern, ws, return_gcm, return_dm, return_path);
             return on_series_pair(
                 q, c, [&](auto qv, auto cv) { return dtw(qv, cv, opt); },
-                [&](auto&& r) { return result_to_python(std::move(r), return_path); });
+                [&](auto&& r) { return dtw_result_to_python(std::move(r), return_path); });
         },
         "Q"_a, "C"_a, py::kw_only(), "dist_method"_a = "norm1", "step_pattern"_a = "symmetric2",
         "ws"_a = py::none(), "return_gcm"_a = true, "return_dm"_a = true, "return_path"_a = false,
@@ -50,10 +23,10 @@ void bind_dtw(py::module_& m) {
            const std::string& step_pattern, std::optional<index_t> ws, bool return_gcm, bool return_dm,
            bool return_path) {
             const MatrixKind mk = matrix_kind_from(kind);
-            const DtwOptions opt = dtw_options(dist_method, step_pattern, ws, return_gcm, return_dm, return_path);
+            const DtwOptions opt = matrix_options(dist_method, step_pattern, ws, return_gcm, return_dm, return_path);
             return on_matrix(
                 mat, [&](auto mv) { return dtw(mv, mk, opt); },
-                [&](auto&& r) { return result_to_python(std::move(r), return_path); });
+                [&](auto&& r) { return dtw_result_to_python(std::move(r), return_path); });
         },
         "M"_a, "kind"_a, py::kw_only(), "dist_method"_a = "norm1", "step_pattern"_a = "symmetric2",
         "ws"_a = py::none(), "return_gcm"_a = true, "return_dm"_a = true, "return_path"_a = false,

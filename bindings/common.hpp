@@ -22,6 +22,8 @@ namespace py = pybind11;
 void bind_cost_matrix(py::module_& m);
 void bind_dtw(py::module_& m);
 void bind_dtw_vector(py::module_& m);
+void bind_incremental(py::module_& m);
+void bind_plane(py::module_& m);
 
 /// True when `a` holds T exactly and is C-contiguous (the Python layer guarantees both).
 template <class T>
@@ -129,6 +131,47 @@ inline MatrixKind matrix_kind_from(const std::string& kind) {
     if (kind == "cm") return MatrixKind::cost;
     if (kind == "diffM") return MatrixKind::difference;
     throw py::value_error("matrix kind must be 'cm' or 'diffM', got '" + kind + "'");
+}
+
+/// Options of the matrix algorithms (dtw, idtw).
+inline DtwOptions matrix_options(const std::string& dist_method, const std::string& step_pattern,
+                                 std::optional<index_t> ws, bool return_gcm, bool return_dm, bool return_path) {
+    DtwOptions opt = options_from(dist_method, step_pattern, ws);
+    opt.return_gcm = return_gcm;
+    opt.return_direction = return_dm;
+    opt.return_path = return_path;
+    return opt;
+}
+
+/// A DtwResult as (distance, normalized_distance, gcm, dm, ii, jj, wp); None for what was not requested.
+template <class T>
+py::object dtw_result_to_python(DtwResult<T>&& r, bool return_path) {
+    py::object ii = py::none(), jj = py::none(), wp = py::none();
+    if (return_path) {
+        const py::tuple p = path_to_numpy(std::move(r.path));
+        ii = p[0];
+        jj = p[1];
+        wp = p[2];
+    }
+    return py::make_tuple(static_cast<double>(r.distance), static_cast<double>(r.normalized_distance),
+                          matrix_to_numpy(std::move(r.gcm)), matrix_to_numpy(std::move(r.dm)), ii, jj, wp);
+}
+
+/// An int8 C-contiguous (rows, cols) array (a direction matrix) as a view.
+inline MatrixView<std::int8_t> direction_view(const py::array& a, const char* name) {
+    if (!a.dtype().is(py::dtype::of<std::int8_t>()) || (a.flags() & py::array::c_style) == 0 || a.ndim() != 2) {
+        throw py::type_error(std::string("incdtw._core: ") + name + " must be a C-contiguous 2-D int8 array");
+    }
+    return MatrixView<std::int8_t>{static_cast<const std::int8_t*>(a.data()), a.shape(0), a.shape(1)};
+}
+
+/// A 1-D array of T (the Python layer converts) as pointer and length.
+template <class T>
+std::pair<const T*, index_t> vector_view(const py::array& a, const char* name) {
+    if (!holds<T>(a) || a.ndim() != 1) {
+        throw py::type_error(std::string("incdtw._core: ") + name + " must be a 1-D array of the series' dtype");
+    }
+    return {static_cast<const T*>(a.data()), a.shape(0)};
 }
 
 }  // namespace incdtw::py_detail

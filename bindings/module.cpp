@@ -6,6 +6,8 @@ PYBIND11_MODULE(_core, m) {
     incdtw::py_detail::bind_cost_matrix(m);
     incdtw::py_detail::bind_dtw(m);
     incdtw::py_detail::bind_dtw_vector(m);
+    incdtw::py_detail::bind_incremental(m);
+    incdtw::py_detail::bind_plane(m);
 #ifdef INCDTW_VERSION_INFO
     m.attr("__version__") = INCDTW_VERSION_INFO;
 #else

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Optional, Union
 
 import numpy as np
@@ -24,7 +24,7 @@ class _Result:
         parts = []
         for f in fields(self):  # type: ignore[arg-type]
             value = getattr(self, f.name)
-            if value is not None:
+            if value is not None and not f.name.startswith("_"):
                 parts.append(f"    {f.name}={_describe(value)},")
         return type(self).__name__ + "(\n" + "\n".join(parts) + "\n)"
 
@@ -36,7 +36,11 @@ class _Result:
 
     def keys(self) -> list[str]:
         """Names of the fields that are set, in IncDTW's order (R's ``names(result)``)."""
-        return [f.name for f in fields(self) if getattr(self, f.name) is not None]  # type: ignore[arg-type]
+        return [
+            f.name
+            for f in fields(self)  # type: ignore[arg-type]
+            if not f.name.startswith("_") and getattr(self, f.name) is not None
+        ]
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -88,4 +92,69 @@ class DTW2VecResult(_Result):
     ``normalized_distance`` (``distance / (n + m)`` for ``symmetric2``, ``nan`` for ``symmetric1``)."""
 
     distance: float
+    normalized_distance: float
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class IDTW2VecResult(_Result):
+    """Result of :func:`incdtw.idtw2vec`: the state to continue the alignment from.
+
+    Attributes
+    ----------
+    gcm_lr_new : ndarray
+        Last row of the global cost matrix: ``gcm_lr`` (when passed) followed by the values of the
+        new columns; ``nan`` outside the window.
+    gcm_lc_new : ndarray (n,)
+        Last column of the global cost matrix (``nan`` outside the window).
+    distance : float
+        DTW distance of Q and all of C so far (``gcm_lc_new[-1]``).
+    normalized_distance : float
+        ``distance / (n + m)`` for ``symmetric2`` when the number of columns ``m`` is known (initial
+        call, or ``nC`` given); ``nan`` otherwise and for ``symmetric1``.
+    """
+
+    gcm_lr_new: np.ndarray
+    gcm_lc_new: np.ndarray
+    distance: float
+    normalized_distance: float
+    # Columns of the alignment before gcm_lr_new[0]: 0 when gcm_lr_new is the whole last row, None
+    # when unknown. dtw_partial refuses a partial last row.
+    _lr_offset: Optional[int] = field(default=0, repr=False)
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class PathResult(_Result):
+    """Result of :func:`incdtw.dec_dm`: the warping path of the shortened alignment.
+
+    Attributes
+    ----------
+    ii, jj : ndarray of intp
+        0-based path from ``(0, 0)`` to ``(n-1, m-1-Ndec)``.
+    wp : ndarray of int8
+        Direction code of each step (1 diagonal, 2 horizontal, 3 vertical).
+    diffp : ndarray or None
+        ``diffM[ii, jj]`` along the path, in path order (when ``diffM`` is given).
+    """
+
+    ii: np.ndarray
+    jj: np.ndarray
+    wp: np.ndarray
+    diffp: Optional[np.ndarray] = None
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class PartialResult(_Result):
+    """Result of :func:`incdtw.dtw_partial`.
+
+    Attributes
+    ----------
+    rangeQ, rangeC : tuple of int
+        ``(start, stop)``, 0-based with ``stop`` exclusive: ``Q[slice(*rangeQ)]`` is aligned with
+        ``C[slice(*rangeC)]``.
+    normalized_distance : float
+        DTW distance of the partial alignment divided by the summed lengths of the two parts.
+    """
+
+    rangeQ: tuple[int, int]
+    rangeC: tuple[int, int]
     normalized_distance: float

@@ -157,3 +157,57 @@ def ensure_fits(nbytes: int, what: str, hint: str) -> None:
             f"{what} needs {nbytes / 2**30:.1f} GiB but only {avail / 2**30:.1f} GiB of memory is "
             f"available; {hint}"
         )
+
+
+def check_count(value: Any, name: str, minimum: int = 0) -> int:
+    """An integer >= minimum (Python or numpy integer, or an integral float such as R's 15)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    if not isinstance(value, numbers.Integral):
+        f = float(value)
+        if not f.is_integer():
+            raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+        value = int(f)
+    if int(value) < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def as_vector(x: Any, name: str) -> np.ndarray:
+    """A non-empty 1-D numeric array (a last column or row of a global cost matrix)."""
+    if isinstance(x, str):
+        raise TypeError(f"{name} must be a 1-D numeric array, got the string {x!r}")
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "fiu":
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    return arr
+
+
+def as_direction_matrix(x: Any, name: str = "dm") -> np.ndarray:
+    """A direction matrix as C-contiguous int8 (codes 0..3; NaN, IncDTW's NA, becomes 0)."""
+    if isinstance(x, str):
+        raise TypeError(f"{name} must be a matrix of direction codes, got the string {x!r}")
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "fiub":
+        raise TypeError(f"{name} must hold direction codes 0..3, got dtype {arr.dtype}")
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D direction matrix, got {arr.ndim}-D")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    if arr.dtype == np.int8:
+        codes = arr
+    else:
+        if arr.dtype.kind == "f":
+            arr = np.where(np.isnan(arr), 0, arr)
+            if not np.all(arr == np.round(arr)):
+                raise ValueError(f"{name} must hold the integer direction codes 0..3")
+        codes = arr
+    bad = (codes < 0) | (codes > 3)
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise ValueError(f"{name}[{i}, {j}] is {codes[i, j]!r}, not a direction code 0..3")
+    return np.ascontiguousarray(codes, dtype=np.int8)

@@ -49,15 +49,17 @@ void check_pair(SeriesView<T> q, SeriesView<T> c) {
 
 /// A precomputed matrix: non-empty; inside the window every entry finite, and >= 0 for a cost
 /// matrix (early abandoning and the recurrence assume non-negative costs). Entries outside the
-/// window are never read and may hold anything (cm(..., ws) puts NaN there).
+/// window are never read and may hold anything (cm(..., ws) puts NaN there). `col_offset` is the
+/// alignment column of the matrix's first column (a block of appended columns starts at m).
 template <class T>
-void check_matrix(MatrixView<T> mat, MatrixKind kind, index_t window, const char* name) {
+void check_matrix(MatrixView<T> mat, MatrixKind kind, index_t window, const char* name, index_t col_offset = 0) {
     if (mat.rows <= 0 || mat.cols <= 0) throw std::length_error(std::string(name) + " must not be empty");
     if (mat.data == nullptr) throw std::invalid_argument(std::string(name) + " has no data");
-    const Band band{mat.cols, window};
+    const Band band{col_offset + mat.cols, window};
     for (index_t i = 0; i < mat.rows; ++i) {
-        const index_t hi = band.hi(i);
-        for (index_t j = band.lo(i); j <= hi; ++j) {
+        const index_t hi = band.hi(i) - col_offset;
+        const index_t lo_global = band.lo(i);
+        for (index_t j = lo_global > col_offset ? lo_global - col_offset : 0; j <= hi; ++j) {
             const T x = mat(i, j);
             if (!std::isfinite(x) || (kind == MatrixKind::cost && x < 0)) {
                 throw std::invalid_argument(

@@ -85,6 +85,20 @@ struct MatrixCost {
     T operator()(index_t i, index_t j) const noexcept { return F::apply(m[i * ld + j]); }
 };
 
+/// The transposed view of a precomputed row-major matrix: row(r)(j) is F(m[j, r]) (a column).
+template <class T, class F>
+struct TransposedMatrixCost {
+    const T* m;
+    index_t ld;
+
+    struct Row {
+        const T* col;
+        index_t ld;
+        T operator()(index_t j) const noexcept { return F::apply(col[j * ld]); }
+    };
+    Row row(index_t r) const noexcept { return Row{m + r, ld}; }
+};
+
 /// Calls fn(cost) with the cost source for two series of `dims` components. One dimension uses
 /// |q - c| for norm1 and norm2 and (q - c)^2 for norm2_square, so (n,) and (n, 1) input agree.
 template <class T, class Fn>
@@ -110,6 +124,14 @@ decltype(auto) visit_matrix_cost(MatrixView<T> mat, MatrixKind kind, DistMethod 
     if (kind == MatrixKind::cost) return fn(MatrixCost<T, Identity<T>>{mat.data, mat.cols});
     if (method == DistMethod::norm2_square) return fn(MatrixCost<T, SquareOf<T>>{mat.data, mat.cols});
     return fn(MatrixCost<T, AbsOf<T>>{mat.data, mat.cols});
+}
+
+/// The same for the transposed matrix (its columns as rows).
+template <class T, class Fn>
+decltype(auto) visit_matrix_cost_transposed(MatrixView<T> mat, MatrixKind kind, DistMethod method, Fn&& fn) {
+    if (kind == MatrixKind::cost) return fn(TransposedMatrixCost<T, Identity<T>>{mat.data, mat.cols});
+    if (method == DistMethod::norm2_square) return fn(TransposedMatrixCost<T, SquareOf<T>>{mat.data, mat.cols});
+    return fn(TransposedMatrixCost<T, AbsOf<T>>{mat.data, mat.cols});
 }
 
 }  // namespace incdtw::detail

@@ -51,6 +51,18 @@ inline T cell(T c, T d, T v, T h, T thr, const Dirs& dirs, index_t j) noexcept {
     return val;
 }
 
+/// Continues row 0 over columns [from, hi] from acc = G[0, from-1]: G[0,j] = c + G[0,j-1].
+template <bool kAbandon, class T, class RowCost, class Dirs>
+inline void extend_first_row(index_t from, index_t hi, T acc, const RowCost& rc, T* cur, T thr,
+                             const Dirs& dirs) noexcept {
+    for (index_t j = from; j <= hi; ++j) {
+        acc = rc(j) + acc;
+        if constexpr (kAbandon) acc = acc > thr ? inf_v<T> : acc;
+        cur[j] = acc;
+        if constexpr (Dirs::enabled) dirs(j, std::int8_t{2});
+    }
+}
+
 /// Row 0 up to column `hi`: G[0,0] = c, G[0,j] = c + G[0,j-1]. Returns false when the whole row
 /// is abandoned (kAbandon only).
 template <bool kAbandon, class T, class RowCost, class Dirs>
@@ -58,23 +70,20 @@ inline bool first_row(index_t hi, const RowCost& rc, T* cur, T thr, const Dirs& 
     T acc = rc(0);
     if constexpr (kAbandon) acc = acc > thr ? inf_v<T> : acc;
     cur[0] = acc;
-    for (index_t j = 1; j <= hi; ++j) {
-        acc = rc(j) + acc;
-        if constexpr (kAbandon) acc = acc > thr ? inf_v<T> : acc;
-        cur[j] = acc;
-        if constexpr (Dirs::enabled) dirs(j, std::int8_t{2});
-    }
+    extend_first_row<kAbandon>(1, hi, acc, rc, cur, thr, dirs);
     return !kAbandon || cur[0] <= thr;
 }
 
-/// Row i >= 1 over its band [lo, hi], from the previous row whose band ends at `prev_hi`
-/// (its band starts at lo - 1 or 0). Reads no entry outside either band. Returns false when every
-/// cell of the row is abandoned (kAbandon only).
+/// Row i >= 1 over columns [lo, hi], from the previous row whose band ends at `prev_hi` (its band
+/// starts at lo - 1 or 0). `left` is G[i, lo-1] when lo > 0 (+inf when that cell is outside the
+/// window): lo is the start of the row's band, or the first column of an appended block (idtw).
+/// Reads no entry outside either band. Returns false when every cell of the row is abandoned
+/// (kAbandon only).
 template <StepPattern S, bool kAbandon, class T, class RowCost, class Dirs>
 inline bool next_row(index_t lo, index_t hi, index_t prev_hi, const T* prev, T* cur, const RowCost& rc,
-                     T thr, const Dirs& dirs) noexcept {
+                     T thr, const Dirs& dirs, T left = inf_v<T>) noexcept {
     index_t j = lo;
-    T h = inf_v<T>;
+    T h = left;
     bool alive = false;
     if (lo == 0) {  // first column: only the vertical step
         h = rc(0) + prev[0];

@@ -1,0 +1,121 @@
+// Bindings of plane.hpp: the classes _core.Plane64 and _core.Plane32 behind incdtw.PlaneDTW.
+#include "common.hpp"
+
+namespace incdtw::py_detail {
+
+namespace {
+
+/// Work (cells) above which an increment releases the GIL; below it the release costs more than it gives.
+constexpr index_t kReleaseCells = 1 << 14;
+
+template <class T>
+py::array copy_series(SeriesView<T> s) {
+    if (s.dims == 1) return py::array_t<T>({static_cast<py::ssize_t>(s.length)}, s.data);
+    return py::array_t<T>({static_cast<py::ssize_t>(s.length), static_cast<py::ssize_t>(s.dims)}, s.data);
+}
+
+template <class T>
+py::object copy_vector(const std::vector<T>& v) {
+    if (v.empty()) return py::none();
+    return py::array_t<T>({static_cast<py::ssize_t>(v.size())}, v.data());
+}
+
+template <class T>
+std::vector<T> vector_from(const std::optional<py::array>& a, const char* name) {
+    if (!a) return {};
+    const auto [p, len] = vector_view<T>(*a, name);
+    return std::vector<T>(p, p + len);
+}
+
+Side side_from(const std::string& s) {
+    if (s == "C") return Side::c;
+    if (s == "Q") return Side::q;
+    if (s == "both") return Side::both;
+    throw py::value_error("direction must be 'C', 'Q' or 'both', got '" + s + "'");
+}
+
+const char* name_of(StepPattern s) { return s == StepPattern::symmetric2 ? "symmetric2" : "symmetric1"; }
+const char* name_of(DistMethod d) {
+    return d == DistMethod::norm1 ? "norm1" : (d == DistMethod::norm2 ? "norm2" : "norm2_square");
+}
+
+template <class T>
+void bind_plane_class(py::module_& m, const char* name) {
+    using namespace pybind11::literals;
+    using P = Plane<T>;
+    py::class_<P>(m, name)
+        .def(py::init([](const py::array& q, const py::array& c, const std::string& dist_method,
+                         const std::string& step_pattern, std::optional<index_t> ws) {
+                 const SeriesView<T> qv = series_view<T>(q, "Q");
+                 const SeriesView<T> cv = series_view<T>(c, "C");
+                 const DtwOptions opt = options_from(dist_method, step_pattern, ws);
+                 py::gil_scoped_release nogil;
+                 return P(qv, cv, opt);
+             }),
+             "Q"_a, "C"_a, py::kw_only(), "dist_method"_a, "step_pattern"_a, "ws"_a)
+        .def_static(
+            "restore",
+            [](const py::array& q, const py::array& c, const std::string& dist_method, const std::string& step_pattern,
+               std::optional<index_t> ws, const std::optional<py::array>& lc, const std::optional<py::array>& lr,
+               double distance, double normalized_distance, bool reversed) {
+                const DtwOptions opt = options_from(dist_method, step_pattern, ws);
+                return P(series_view<T>(q, "Q"), series_view<T>(c, "C"), opt, vector_from<T>(lc, "gcm_lc_new"),
+                         vector_from<T>(lr, "gcm_lr_new"), static_cast<T>(distance), static_cast<T>(normalized_distance),
+                         reversed);
+            },
+            "Q"_a, "C"_a, py::kw_only(), "dist_method"_a, "step_pattern"_a, "ws"_a, "gcm_lc_new"_a, "gcm_lr_new"_a,
+            "distance"_a, "normalized_distance"_a, "reversed"_a)
+        .def(
+            "increment",
+            [](P& p, const py::array& obs, bool to_q) {
+                const SeriesView<T> ov = series_view<T>(obs, "newObs");
+                const Side side = to_q ? Side::q : Side::c;
+                if (ov.length * (to_q ? p.nc() : p.nq()) >= kReleaseCells) {
+                    py::gil_scoped_release nogil;
+                    p.increment(ov, side);
+                } else {
+                    p.increment(ov, side);
+                }
+            },
+            "newObs"_a, "to_q"_a)
+        .def("truncate", [](P& p, std::optional<index_t> nq, std::optional<index_t> nc) {
+                p.truncate(nq ? *nq : -1, nc ? *nc : -1);
+            }, "nQ"_a, "nC"_a)
+        .def("decrement", [](P& p, const std::string& direction) { return p.decrement(side_from(direction)); },
+             "direction"_a)
+        .def("reverse", [](P& p) {
+            py::gil_scoped_release nogil;
+            p.reverse();
+        })
+        .def("refresh", [](P& p) {
+            py::gil_scoped_release nogil;
+            p.refresh();
+        })
+        .def_property_readonly("Q", [](const P& p) { return copy_series(p.q()); })
+        .def_property_readonly("C", [](const P& p) { return copy_series(p.c()); })
+        .def_property_readonly("gcm_lc_new", [](const P& p) { return copy_vector(p.last_column()); })
+        .def_property_readonly("gcm_lr_new", [](const P& p) { return copy_vector(p.last_row()); })
+        .def_property_readonly("distance", [](const P& p) { return static_cast<double>(p.distance()); })
+        .def_property_readonly("normalized_distance",
+                               [](const P& p) { return static_cast<double>(p.normalized_distance()); })
+        .def_property_readonly("nQ", &P::nq)
+        .def_property_readonly("nC", &P::nc)
+        .def_property_readonly("dims", &P::dims)
+        .def_property_readonly("reversed", &P::reversed)
+        .def_property_readonly("has_state", &P::has_state)
+        .def_property_readonly("dist_method", [](const P& p) { return name_of(p.options().dist_method); })
+        .def_property_readonly("step_pattern", [](const P& p) { return name_of(p.options().step_pattern); })
+        .def_property_readonly("ws", [](const P& p) -> py::object {
+            if (p.options().window < 0) return py::none();
+            return py::int_(p.options().window);
+        });
+}
+
+}  // namespace
+
+void bind_plane(py::module_& m) {
+    bind_plane_class<double>(m, "Plane64");
+    bind_plane_class<float>(m, "Plane32");
+}
+
+}  // namespace incdtw::py_detail
