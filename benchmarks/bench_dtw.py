@@ -164,6 +164,90 @@ def dtw_python(ctx: Context) -> None:
         [Row(name, "dtw-python.dtw(keep_internals)", tp, n * n, f"same path: {same}")])
 
 
+def per_call(fn: Callable[[], object], calls: int, repeat: int) -> float:
+    """Seconds per call of a fast function: the best of `repeat` loops of `calls` calls."""
+    fn()
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        best = min(best, (time.perf_counter() - t0) / calls)
+    return best
+
+
+@workload("increment")
+def increment(ctx: Context) -> None:
+    """Appending 10 observations to C of an n = 1,000 x m = 10,000 alignment, against from scratch."""
+    n, m, k = (1_000, 2_000, 10) if ctx.quick else (1_000, 10_000, 10)
+    q, c = random_walks(n, m + k, seed=5)
+    new = c[m:]
+    calls = 200 if ctx.quick else 2_000
+    for step, method in (("symmetric2", "norm1"), ("symmetric1", "norm2_square")):
+        opts = dict(step_pattern=step, dist_method=method)
+        name = f"append {k} to C, n={n} m={m} {step} {method}"
+        t_scratch, full = best_time(lambda: incdtw.dtw2vec(q, c, **opts).distance, ctx.repeat)
+        base = incdtw.idtw2vec(q, c[:m], **opts)
+        upd = incdtw.idtw2vec(q, new, gcm_lc=base.gcm_lc_new, nC=m, **opts)
+        ok = f"equal to scratch: {upd.distance == full}"
+        t_upd = per_call(lambda: incdtw.idtw2vec(q, new, gcm_lc=base.gcm_lc_new, nC=m, **opts), calls, ctx.repeat)
+        t_lr = per_call(
+            lambda: incdtw.idtw2vec(q, new, gcm_lc=base.gcm_lc_new, gcm_lr=base.gcm_lr_new, nC=m, **opts),
+            calls, ctx.repeat,
+        )
+        plane = incdtw.initialize_plane(q, c[:m], **opts)
+        t_plane = per_call(lambda: plane.increment(new), calls, ctx.repeat)  # C keeps growing: m, m + 10, ...
+        scratch = [Row(name, "incdtw.dtw2vec (from scratch)", t_scratch, n * (m + k), ok)]
+        if dtai is not None and step == "symmetric1":
+            tp, theirs = best_time(lambda: dtai.distance_fast(q, c, use_pruning=False), ctx.repeat)
+            same = np.isclose(np.sqrt(full), theirs, rtol=1e-12)
+            scratch.append(Row(name, "dtaidistance.distance_fast (scratch)", tp, n * (m + k), f"sqrt equal: {same}"))
+        for label, t in (("incdtw.idtw2vec(gcm_lc, nC)", t_upd), ("incdtw.idtw2vec(gcm_lc, gcm_lr, nC)", t_lr),
+                         ("incdtw.PlaneDTW.increment", t_plane)):
+            add(ctx, name, Row(name, label, t, n * k),
+                [Row(name, r.library, r.seconds, r.cells, r.check) for r in scratch])
+
+    # matrix form: the old n x m matrices are copied into the n x (m + k) result
+    n, m = (500, 1_000) if ctx.quick else (1_000, 5_000)
+    q, c = random_walks(n, m + k, seed=6)
+    name = f"append {k} to C (matrix form idtw), n={n} m={m}"
+    base_m = incdtw.dtw(q, c[:m])
+    t_scratch, full_m = best_time(lambda: incdtw.dtw(q, c), ctx.repeat)
+    t_idtw, r = best_time(lambda: incdtw.idtw(q, c[:m], c[m:], base_m.gcm, base_m.dm), ctx.repeat)
+    ok = np.array_equal(r.gcm, full_m.gcm) and np.array_equal(r.dm, full_m.dm)
+    add(ctx, name, Row(name, "incdtw.idtw", t_idtw, n * k),
+        [Row(name, "incdtw.dtw (from scratch)", t_scratch, n * (m + k), f"gcm, dm equal: {ok}")])
+
+
+@workload("stream")
+def stream(ctx: Context) -> None:
+    """A stream fed into a PlaneDTW with a query of 1,000: one observation per call, and chunks of 100."""
+    n = 1_000
+    total = 10_000 if ctx.quick else 100_000
+    q, s = random_walks(n, total + 2, seed=9)
+    for chunk in (1, 100):
+        name = f"stream {total} obs into PlaneDTW, nQ={n}, chunks of {chunk}"
+        parts = [s[i:i + chunk] for i in range(2, total + 2, chunk)] if chunk > 1 else list(s[2:])
+
+        def run() -> incdtw.PlaneDTW:
+            p = incdtw.initialize_plane(q, s[:2])
+            for x in parts:
+                p.increment(x)
+            return p
+
+        t, p = best_time(run, max(1, ctx.repeat // 3))
+        check = ""
+        if chunk == 100:
+            check = f"equal to dtw2vec: {p.distance == incdtw.dtw2vec(q, s).distance}"
+        ctx.rows.append(Row(name, f"incdtw (per observation {t / total * 1e6:.2f} us)", t, n * total, check))
+    # the fixed cost of one call: a one-observation increment against a query of 2 (no O(n) work)
+    p = incdtw.initialize_plane(q[:2], s[:2])
+    one = np.array([0.5])
+    t1 = per_call(lambda: p.increment(one), 20_000 if ctx.quick else 200_000, ctx.repeat)
+    name = "increment(1 obs) per-call overhead (nQ=2)"
+    ctx.rows.append(Row(name, f"incdtw ({t1 * 1e6:.2f} us per call)", t1, 2))
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes (smoke test)")

@@ -56,9 +56,10 @@ def as_matrix(x: Any, name: str, what: str) -> np.ndarray:
 
 def float_dtype(*arrays: np.ndarray) -> type:
     """float32 when every array is float32 (computed in float32), float64 otherwise."""
-    if all(a.dtype == np.float32 for a in arrays):
-        return np.float32
-    return np.float64
+    for a in arrays:
+        if a.dtype.char != "f":
+            return np.float64
+    return np.float32
 
 
 def to_float(arr: np.ndarray, dtype: type) -> np.ndarray:
@@ -161,6 +162,8 @@ def ensure_fits(nbytes: int, what: str, hint: str) -> None:
 
 def check_count(value: Any, name: str, minimum: int = 0) -> int:
     """An integer >= minimum (Python or numpy integer, or an integral float such as R's 15)."""
+    if type(value) is int and value >= minimum:  # the common case, without the ABC checks below
+        return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
     if not isinstance(value, numbers.Integral):
@@ -198,14 +201,13 @@ def as_direction_matrix(x: Any, name: str = "dm") -> np.ndarray:
         raise ValueError(f"{name} must be a 2-D direction matrix, got {arr.ndim}-D")
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty")
-    if arr.dtype == np.int8:
-        codes = arr
-    else:
-        if arr.dtype.kind == "f":
-            arr = np.where(np.isnan(arr), 0, arr)
-            if not np.all(arr == np.round(arr)):
-                raise ValueError(f"{name} must hold the integer direction codes 0..3")
-        codes = arr
+    if arr.dtype == np.int8:  # as dtw() returns it; C++ checks the codes while it reads them
+        return np.ascontiguousarray(arr)
+    codes = arr
+    if arr.dtype.kind == "f":
+        codes = np.where(np.isnan(arr), 0, arr)
+        if not np.all(codes == np.round(codes)):
+            raise ValueError(f"{name} must hold the integer direction codes 0..3")
     bad = (codes < 0) | (codes > 3)
     if bad.any():
         i, j = np.argwhere(bad)[0]

@@ -15,6 +15,7 @@
 #include "detail/checks.hpp"
 #include "detail/cost.hpp"
 #include "detail/extend.hpp"
+#include "detail/memory.hpp"
 #include "detail/traceback.hpp"
 #include "dtw.hpp"
 #include "options.hpp"
@@ -147,19 +148,29 @@ DtwResult<T> idtw_impl(index_t n, index_t m, index_t o, const Cost& cost, Matrix
                        MatrixView<std::int8_t> dm, const DtwOptions& opt) {
     DtwResult<T> r;
     const index_t cols = m + o;
-    Matrix<T> g(n, cols, std::numeric_limits<T>::quiet_NaN());
-    Matrix<std::int8_t> d(n, cols, std::int8_t{0});
+    // Each element is written once: old rows copied, new columns NaN / 0 (the allocation and the
+    // copy dominate the cost of an increment of the matrix form).
+    std::vector<T> gv;
+    std::vector<std::int8_t> dv;
+    const std::size_t total = static_cast<std::size_t>(n) * static_cast<std::size_t>(cols);
+    reserve_large(gv, total);
+    reserve_large(dv, total);
     for (index_t i = 0; i < n; ++i) {
-        std::copy(gcm.data + i * m, gcm.data + (i + 1) * m, g.row(i));
         const std::int8_t* src = dm.data + i * m;
-        for (index_t j = 0; j < m; ++j) {
-            if (src[j] < 0 || src[j] > 3) {
-                throw std::invalid_argument("dm(" + std::to_string(i) + ", " + std::to_string(j) + ") is " +
-                                            std::to_string(int{src[j]}) + ", not a direction code 0..3");
-            }
+        unsigned bad = 0;  // branch-free scan (vectorised); the error path finds the cell
+        for (index_t j = 0; j < m; ++j) bad |= static_cast<unsigned>(static_cast<std::uint8_t>(src[j]) > 3);
+        if (bad != 0) {
+            const index_t j = std::find_if(src, src + m, [](std::int8_t x) { return x < 0 || x > 3; }) - src;
+            throw std::invalid_argument("dm(" + std::to_string(i) + ", " + std::to_string(j) + ") is " +
+                                        std::to_string(int{src[j]}) + ", not a direction code 0..3");
         }
-        std::memcpy(d.row(i), src, static_cast<std::size_t>(m));
+        gv.insert(gv.end(), gcm.data + i * m, gcm.data + (i + 1) * m);
+        gv.insert(gv.end(), static_cast<std::size_t>(o), std::numeric_limits<T>::quiet_NaN());
+        dv.insert(dv.end(), src, src + m);
+        dv.insert(dv.end(), static_cast<std::size_t>(o), std::int8_t{0});
     }
+    Matrix<T> g(n, cols, std::move(gv));
+    Matrix<std::int8_t> d(n, cols, std::move(dv));
     extend_columns<T>(n, m, o, cost, opt.step_pattern, opt.window, g.data.data(), d.data.data());
     r.distance = g(n - 1, cols - 1);
     r.normalized_distance = normalize_distance(r.distance, n, cols, opt.step_pattern);

@@ -8,7 +8,10 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
+
+#include "detail/memory.hpp"
 
 namespace incdtw {
 
@@ -53,7 +56,16 @@ struct Matrix {
 
     Matrix() = default;
     /// Throws std::length_error when r * c elements cannot be addressed (before allocating).
-    Matrix(index_t r, index_t c, T fill) : rows(r), cols(c), data(checked_size(r, c), fill) {}
+    Matrix(index_t r, index_t c, T fill) : rows(r), cols(c) {
+        const std::size_t size = checked_size(r, c);
+        detail::reserve_large(data, size);
+        data.assign(size, fill);
+    }
+
+    /// Takes `values` (r * c elements, row-major) as the matrix's storage.
+    Matrix(index_t r, index_t c, std::vector<T>&& values) : rows(r), cols(c), data(std::move(values)) {
+        if (data.size() != checked_size(r, c)) throw std::length_error("incdtw::Matrix: size does not match r * c");
+    }
 
     bool empty() const noexcept { return data.empty(); }
     T* row(index_t i) noexcept { return data.data() + i * cols; }
