@@ -1,4 +1,5 @@
-"""Quickstart: ``python -m incdtw`` aligns two example series it makes itself and prints the result."""
+"""Quickstart: ``python -m incdtw`` aligns two example series it makes itself, then streams one into
+a PlaneDTW, and prints the results."""
 
 from __future__ import annotations
 
@@ -28,6 +29,19 @@ def main() -> None:
     print(f"  early abandoned at threshold {r.distance / 2:.3f}: distance = {e.distance}")
     lin = incdtw.dtw2vec(Q, np.sin(t[: C.size]) * 0, ws=30).distance
     print(f"  for contrast, DTW to a flat line of the same length: {lin:.6f}")
+
+    # streaming: the rest of the warped copy arrives one observation at a time; the plane keeps only
+    # the last column and row of the global cost matrix and updates them in O(n) per observation
+    # (with a window the plane starts once |n - m| <= ws)
+    start = Q.size - 30
+    p = incdtw.initialize_plane(Q, C[:start], ws=30)
+    for x in C[start:]:
+        p.increment(x)
+    print(f"streamed C into a PlaneDTW one observation at a time (nC={p.control['nC']}):")
+    print(f"  distance            {p.distance:.6f}  (equal to dtw: {p.distance == r.distance})")
+    part = incdtw.dtw_partial(p, partial_Q=True, partial_C=False)
+    print(f"  best open-end match Q[{part.rangeQ[0]}:{part.rangeQ[1]}] ~ C[{part.rangeC[0]}:{part.rangeC[1]}], "
+          f"normalized distance {part.normalized_distance:.6f}")
 
 
 if __name__ == "__main__":

@@ -22,3 +22,4 @@ def test_quickstart_runs(capsys):
     main()
     out = capsys.readouterr().out
     assert "distance" in out and "equal to dtw: True" in out
+    assert out.count("equal to dtw: True") == 2  # dtw2vec and the streamed plane
