@@ -1,6 +1,9 @@
 // Bindings of plane.hpp: the classes _core.Plane64 and _core.Plane32 behind incdtw.PlaneDTW.
 #include "common.hpp"
 
+#include <memory>
+#include <mutex>
+
 namespace incdtw::py_detail {
 
 namespace {
@@ -39,18 +42,45 @@ const char* name_of(DistMethod d) {
     return d == DistMethod::norm1 ? "norm1" : (d == DistMethod::norm2 ? "norm2" : "norm2_square");
 }
 
+/// A plane shared with Python: every method holds the mutex, so threads that call one plane
+/// concurrently (the GIL is released during long computations) take turns instead of racing.
+template <class T>
+struct SharedPlane {
+    Plane<T> plane;
+    std::mutex mu;
+    explicit SharedPlane(Plane<T>&& p) : plane(std::move(p)) {}
+};
+
+/// Runs fn(plane) holding the plane's mutex, without the GIL when `release` (long work). The GIL is
+/// reacquired after the mutex is released, so a thread waiting for the mutex with the GIL held
+/// cannot deadlock with the one computing.
+template <class T, class Fn>
+decltype(auto) with_plane(SharedPlane<T>& s, bool release, Fn&& fn) {
+    if (release) {
+        py::gil_scoped_release nogil;
+        std::lock_guard<std::mutex> lock(s.mu);
+        return fn(s.plane);
+    }
+    std::lock_guard<std::mutex> lock(s.mu);
+    return fn(s.plane);
+}
+
 template <class T>
 void bind_plane_class(py::module_& m, const char* name) {
     using namespace pybind11::literals;
+    using S = SharedPlane<T>;
     using P = Plane<T>;
-    py::class_<P>(m, name)
+    const auto get = [](auto fn) {
+        return [fn](S& s) { return with_plane(s, false, [&](const P& p) { return fn(p); }); };
+    };
+    py::class_<S>(m, name)
         .def(py::init([](const py::array& q, const py::array& c, const std::string& dist_method,
                          const std::string& step_pattern, std::optional<index_t> ws) {
                  const SeriesView<T> qv = series_view<T>(q, "Q");
                  const SeriesView<T> cv = series_view<T>(c, "C");
                  const DtwOptions opt = options_from(dist_method, step_pattern, ws);
                  py::gil_scoped_release nogil;
-                 return P(qv, cv, opt);
+                 return std::make_unique<S>(P(qv, cv, opt));
              }),
              "Q"_a, "C"_a, py::kw_only(), "dist_method"_a, "step_pattern"_a, "ws"_a)
         .def_static(
@@ -59,56 +89,54 @@ void bind_plane_class(py::module_& m, const char* name) {
                std::optional<index_t> ws, const std::optional<py::array>& lc, const std::optional<py::array>& lr,
                double distance, double normalized_distance, bool reversed) {
                 const DtwOptions opt = options_from(dist_method, step_pattern, ws);
-                return P(series_view<T>(q, "Q"), series_view<T>(c, "C"), opt, vector_from<T>(lc, "gcm_lc_new"),
-                         vector_from<T>(lr, "gcm_lr_new"), static_cast<T>(distance), static_cast<T>(normalized_distance),
-                         reversed);
+                return std::make_unique<S>(P(series_view<T>(q, "Q"), series_view<T>(c, "C"), opt,
+                                             vector_from<T>(lc, "gcm_lc_new"), vector_from<T>(lr, "gcm_lr_new"),
+                                             static_cast<T>(distance), static_cast<T>(normalized_distance), reversed));
             },
             "Q"_a, "C"_a, py::kw_only(), "dist_method"_a, "step_pattern"_a, "ws"_a, "gcm_lc_new"_a, "gcm_lr_new"_a,
             "distance"_a, "normalized_distance"_a, "reversed"_a)
         .def(
             "increment",
-            [](P& p, const py::array& obs, bool to_q) {
+            [](S& s, const py::array& obs, bool to_q) {
                 const SeriesView<T> ov = series_view<T>(obs, "newObs");
                 const Side side = to_q ? Side::q : Side::c;
-                if (ov.length * (to_q ? p.nc() : p.nq()) >= kReleaseCells) {
-                    py::gil_scoped_release nogil;
-                    p.increment(ov, side);
-                } else {
-                    p.increment(ov, side);
-                }
+                const index_t width = with_plane(s, false, [&](const P& p) { return to_q ? p.nc() : p.nq(); });
+                with_plane(s, ov.length * width >= kReleaseCells, [&](P& p) { p.increment(ov, side); });
             },
             "newObs"_a, "to_q"_a)
-        .def("truncate", [](P& p, std::optional<index_t> nq, std::optional<index_t> nc) {
-                p.truncate(nq ? *nq : -1, nc ? *nc : -1);
-            }, "nQ"_a, "nC"_a)
-        .def("decrement", [](P& p, const std::string& direction) { return p.decrement(side_from(direction)); },
-             "direction"_a)
-        .def("reverse", [](P& p) {
-            py::gil_scoped_release nogil;
-            p.reverse();
-        })
-        .def("refresh", [](P& p) {
-            py::gil_scoped_release nogil;
-            p.refresh();
-        })
-        .def_property_readonly("Q", [](const P& p) { return copy_series(p.q()); })
-        .def_property_readonly("C", [](const P& p) { return copy_series(p.c()); })
-        .def_property_readonly("gcm_lc_new", [](const P& p) { return copy_vector(p.last_column()); })
-        .def_property_readonly("gcm_lr_new", [](const P& p) { return copy_vector(p.last_row()); })
-        .def_property_readonly("distance", [](const P& p) { return static_cast<double>(p.distance()); })
+        .def(
+            "truncate",
+            [](S& s, std::optional<index_t> nq, std::optional<index_t> nc) {
+                with_plane(s, false, [&](P& p) { p.truncate(nq ? *nq : -1, nc ? *nc : -1); });
+            },
+            "nQ"_a, "nC"_a)
+        .def(
+            "decrement",
+            [](S& s, const std::string& direction) {
+                const Side side = side_from(direction);
+                return with_plane(s, false, [&](P& p) { return p.decrement(side); });
+            },
+            "direction"_a)
+        .def("reverse", [](S& s) { with_plane(s, true, [](P& p) { p.reverse(); }); })
+        .def("refresh", [](S& s) { with_plane(s, true, [](P& p) { p.refresh(); }); })
+        .def_property_readonly("Q", get([](const P& p) { return copy_series(p.q()); }))
+        .def_property_readonly("C", get([](const P& p) { return copy_series(p.c()); }))
+        .def_property_readonly("gcm_lc_new", get([](const P& p) { return copy_vector(p.last_column()); }))
+        .def_property_readonly("gcm_lr_new", get([](const P& p) { return copy_vector(p.last_row()); }))
+        .def_property_readonly("distance", get([](const P& p) { return static_cast<double>(p.distance()); }))
         .def_property_readonly("normalized_distance",
-                               [](const P& p) { return static_cast<double>(p.normalized_distance()); })
-        .def_property_readonly("nQ", &P::nq)
-        .def_property_readonly("nC", &P::nc)
-        .def_property_readonly("dims", &P::dims)
-        .def_property_readonly("reversed", &P::reversed)
-        .def_property_readonly("has_state", &P::has_state)
-        .def_property_readonly("dist_method", [](const P& p) { return name_of(p.options().dist_method); })
-        .def_property_readonly("step_pattern", [](const P& p) { return name_of(p.options().step_pattern); })
-        .def_property_readonly("ws", [](const P& p) -> py::object {
+                               get([](const P& p) { return static_cast<double>(p.normalized_distance()); }))
+        .def_property_readonly("nQ", get([](const P& p) { return p.nq(); }))
+        .def_property_readonly("nC", get([](const P& p) { return p.nc(); }))
+        .def_property_readonly("dims", get([](const P& p) { return p.dims(); }))
+        .def_property_readonly("reversed", get([](const P& p) { return p.reversed(); }))
+        .def_property_readonly("has_state", get([](const P& p) { return p.has_state(); }))
+        .def_property_readonly("dist_method", get([](const P& p) { return name_of(p.options().dist_method); }))
+        .def_property_readonly("step_pattern", get([](const P& p) { return name_of(p.options().step_pattern); }))
+        .def_property_readonly("ws", get([](const P& p) -> py::object {
             if (p.options().window < 0) return py::none();
             return py::int_(p.options().window);
-        });
+        }));
 }
 
 }  // namespace

@@ -10,6 +10,7 @@ import numpy as np
 from . import _core
 from . import _validate as v
 from ._results import DTWResult, IDTW2VecResult, PartialResult, PathResult
+from .plane import PlaneDTW
 
 _ADD_MODES = {"cm_add": "cm", "diffM_add": "diffM"}
 
@@ -431,15 +432,20 @@ def _last_column_and_row(x: Any, partial_c: bool) -> tuple[Any, Any]:
         return G[:, -1], G[-1, :]
     lc, lr = _field(x, "gcm_lc_new"), _field(x, "gcm_lr_new")
     if lc is not None and lr is not None:
-        if partial_c and getattr(x, "_lr_offset", 0) != 0:
-            raise ValueError(
-                "x.gcm_lr_new covers only the columns of the last idtw2vec() call: pass gcm_lr to idtw2vec() "
-                "so that it covers all of C"
-            )
+        offset = getattr(x, "_lr_offset", 0)
+        if offset != 0:  # gcm_lr_new covers only the columns of the last idtw2vec() call
+            if partial_c or offset is None:
+                raise ValueError(
+                    "x.gcm_lr_new covers only the columns of the last idtw2vec() call"
+                    + ("" if partial_c else " and the number of earlier columns is unknown")
+                    + ": pass gcm_lr (and nC) to idtw2vec() so that it covers all of C"
+                )
+            # partial_Q needs only the length of C: the earlier columns count, their values do not
+            lr = np.concatenate([np.full(offset, np.nan), np.asarray(lr, dtype=np.float64)])
         return lc, lr
     if isinstance(x, DTWResult):
         raise ValueError("x has no gcm (computed with return_gcm=False): dtw_partial needs it")
-    if _field(x, "has_state") is False:
+    if isinstance(x, PlaneDTW):
         raise ValueError("the plane has no last column and row after a decrement: call refresh() first")
     raise ValueError(
         "x needs either the attribute 'gcm' (a dtw() or idtw() result) or 'gcm_lc_new' and 'gcm_lr_new' "
