@@ -315,7 +315,7 @@ def idtw2vec(
                           _lr_offset=offset)
 
 
-def _state_arrays(gcm_lc: Any, gcm_lr: Any, nc: Optional[int], n: int, *data: np.ndarray) -> tuple:
+def _state_arrays(gcm_lc: Any, gcm_lr: Any, nc: Optional[int], n: int, *data: np.ndarray) -> tuple[Any, ...]:
     """(dtype, gcm_lc, gcm_lr, nC) converted to the dtype of the computation."""
     if gcm_lc is None:
         return (v.float_dtype(*data), None, None, None)

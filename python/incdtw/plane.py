@@ -39,12 +39,14 @@ class PlaneDTW:
     """
 
     __slots__ = ("_p", "_dtype")
+    _p: Any  # _core.Plane64 or _core.Plane32
+    _dtype: np.dtype[Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("create a PlaneDTW with incdtw.initialize_plane(Q, C, ...)")
 
     @classmethod
-    def _wrap(cls, core: Any, dtype: type) -> "PlaneDTW":
+    def _wrap(cls, core: Any, dtype: Any) -> "PlaneDTW":
         self = object.__new__(cls)
         self._p = core
         self._dtype = np.dtype(dtype)
@@ -201,7 +203,7 @@ class PlaneDTW:
         fn, args = self.__reduce__()
         return fn(*args)
 
-    def __deepcopy__(self, memo: dict) -> "PlaneDTW":
+    def __deepcopy__(self, memo: dict[int, Any]) -> "PlaneDTW":
         return self.__copy__()
 
 
