@@ -51,6 +51,9 @@ void check_vector_state(const VectorState<T>& s, index_t n, index_t o, const Dtw
                                     " observations: the state belongs to another query");
     }
     if (s.columns < -1 || s.columns == 0) throw std::invalid_argument("nC must be >= 1 (or unknown)");
+    if (s.last_row != nullptr && s.last_row_length < 0) {
+        throw std::invalid_argument("gcm_lr: the length of the last row must be >= 0");
+    }
     if (opt.window >= 0 && s.columns < 0) {
         throw std::invalid_argument("nC (the number of earlier observations of C) is required with a window");
     }
