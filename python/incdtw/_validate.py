@@ -22,13 +22,18 @@ class ResultTooLargeError(MemoryError, ValueError):
     """A result would not fit in the available memory; raised before anything is allocated."""
 
 
-def as_series(x: Any, name: str) -> np.ndarray:
-    """A univariate ``(n,)`` or multivariate ``(n, d)`` numeric array (not yet cast to float)."""
+def _real_array(x: Any, name: str, what: str) -> np.ndarray:
     if isinstance(x, str):
-        raise TypeError(f"{name} must be a numeric array, got the string {x!r}")
+        raise TypeError(f"{name} must be {what}, got the string {x!r}")
     arr = np.asarray(x)
     if arr.dtype.kind not in "fiu":
         raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    return arr
+
+
+def as_series(x: Any, name: str) -> np.ndarray:
+    """A univariate ``(n,)`` or multivariate ``(n, d)`` numeric array (not yet cast to float)."""
+    arr = _real_array(x, name, "a numeric array")
     if arr.ndim not in (1, 2):
         raise ValueError(
             f"{name} must be 1-D (univariate) or 2-D with shape (length, dims), got {arr.ndim}-D"
@@ -40,12 +45,12 @@ def as_series(x: Any, name: str) -> np.ndarray:
     return arr
 
 
-def as_matrix(x: Any, name: str, what: str) -> np.ndarray:
-    """A non-empty 2-D numeric matrix (a precomputed cost or difference matrix)."""
+def as_matrix(x: Any, name: str, what: str, kinds: str = "fiu") -> np.ndarray:
+    """A non-empty 2-D numeric matrix (a precomputed cost or difference matrix, a gcm, a dm)."""
     if isinstance(x, str):
         raise TypeError(f"{name} must be a numeric matrix ({what}), got the string {x!r}")
     arr = np.asarray(x)
-    if arr.dtype.kind not in "fiu":
+    if arr.dtype.kind not in kinds:
         raise TypeError(f"{name} must hold real numbers ({what}), got dtype {arr.dtype}")
     if arr.ndim != 2:
         raise ValueError(f"{name} must be a 2-D {what}, got {arr.ndim}-D")
@@ -67,12 +72,24 @@ def to_float(arr: np.ndarray, dtype: type) -> np.ndarray:
 
 
 def check_same_dims(Q: np.ndarray, C: np.ndarray) -> None:
-    dq = 1 if Q.ndim == 1 else Q.shape[1]
-    dc = 1 if C.ndim == 1 else C.shape[1]
+    dq, dc = dims_of(Q), dims_of(C)
     if dq != dc:
         raise ValueError(
             f"Q and C must have the same number of dimensions (columns): Q has {dq}, C has {dc}"
         )
+
+
+def dims_of(x: np.ndarray) -> int:
+    """Number of dimensions (columns) of a series: 1 for a 1-D array."""
+    return 1 if x.ndim == 1 else int(x.shape[1])
+
+
+def check_new_obs_dims(Q: np.ndarray, new: np.ndarray) -> int:
+    """newObs must have the dimensions of Q; returns them."""
+    dq, dn = dims_of(Q), dims_of(new)
+    if dq != dn:
+        raise ValueError(f"newObs must have the dimensions of Q: newObs has {dn}, Q has {dq}")
+    return dq
 
 
 def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
@@ -178,11 +195,7 @@ def check_count(value: Any, name: str, minimum: int = 0) -> int:
 
 def as_vector(x: Any, name: str) -> np.ndarray:
     """A non-empty 1-D numeric array (a last column or row of a global cost matrix)."""
-    if isinstance(x, str):
-        raise TypeError(f"{name} must be a 1-D numeric array, got the string {x!r}")
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "fiu":
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    arr = _real_array(x, name, "a 1-D numeric array")
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
     if arr.size == 0:
@@ -192,15 +205,7 @@ def as_vector(x: Any, name: str) -> np.ndarray:
 
 def as_direction_matrix(x: Any, name: str = "dm") -> np.ndarray:
     """A direction matrix as C-contiguous int8 (codes 0..3; NaN, IncDTW's NA, becomes 0)."""
-    if isinstance(x, str):
-        raise TypeError(f"{name} must be a matrix of direction codes, got the string {x!r}")
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "fiub":
-        raise TypeError(f"{name} must hold direction codes 0..3, got dtype {arr.dtype}")
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D direction matrix, got {arr.ndim}-D")
-    if arr.size == 0:
-        raise ValueError(f"{name} must not be empty")
+    arr = as_matrix(x, name, "direction matrix", kinds="fiub")
     if arr.dtype == np.int8:  # as dtw() returns it; C++ checks the codes while it reads them
         return np.ascontiguousarray(arr)
     codes = arr

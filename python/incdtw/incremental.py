@@ -136,10 +136,7 @@ def idtw(
 
     Qa = v.as_series(Q, "Q")
     Na = v.as_series(newObs, "newObs")
-    dq = 1 if Qa.ndim == 1 else Qa.shape[1]
-    dn = 1 if Na.ndim == 1 else Na.shape[1]
-    if dq != dn:
-        raise ValueError(f"newObs must have the dimensions of Q: newObs has {dn}, Q has {dq}")
+    dq = v.check_new_obs_dims(Qa, Na)
     if Qa.shape[0] != n:
         raise ValueError(f"gcm has {n} rows but Q has {Qa.shape[0]} observations: gcm belongs to another query")
     o = Na.shape[0]
@@ -171,7 +168,7 @@ def idtw(
 def _updated_series(C: Any, new: np.ndarray, m: int, dims: int) -> np.ndarray:
     """C + newObs, from C before (m observations) or after (m + o, ending with newObs) the update."""
     Ca = v.as_series(C, "C")
-    dc = 1 if Ca.ndim == 1 else Ca.shape[1]
+    dc = v.dims_of(Ca)
     if dc != dims:
         raise ValueError(f"newObs, C and Q must have the same number of dimensions: C has {dc}, Q has {dims}")
     o = new.shape[0]
@@ -296,10 +293,7 @@ def idtw2vec(
     else:
         Qa = v.as_series(Q, "Q")
         Na = v.as_series(newObs, "newObs")
-        dq = 1 if Qa.ndim == 1 else Qa.shape[1]
-        dn = 1 if Na.ndim == 1 else Na.shape[1]
-        if dq != dn:
-            raise ValueError(f"newObs must have the dimensions of Q: newObs has {dn}, Q has {dq}")
+        v.check_new_obs_dims(Qa, Na)
         if not running and Na.size < 2:
             raise ValueError(
                 "in the initial calculation newObs needs at least 2 observations (IncDTW's rule), got 1"

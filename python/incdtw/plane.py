@@ -262,8 +262,7 @@ def initialize_plane(
     w = v.check_ws(ws)
     Qa = v.as_series(Q, "Q")
     Ca = v.as_series(C, "C")
-    dq = 1 if Qa.ndim == 1 else Qa.shape[1]
-    dc = 1 if Ca.ndim == 1 else Ca.shape[1]
+    dq, dc = v.dims_of(Qa), v.dims_of(Ca)
     if dq != dc:
         raise ValueError(
             f"C and Q must be vectors or matrices having the same number of columns: Q has {dq}, C has {dc}"

@@ -81,6 +81,36 @@ Series<T> make_series(std::vector<T> values, index_t dims = 1) {
 
 /// Gaussian random walk: x[0] ~ N(0, 1), x[t] = x[t-1] + N(0, 1), independently per dimension.
 /// Generated in double, then rounded to T (so a float series is exactly representable in double).
+/// Observations [from, to) of a series.
+template <class T>
+Series<T> slice(const Series<T>& s, index_t from, index_t to) {
+    Series<T> out;
+    out.length = to - from;
+    out.dims = s.dims;
+    out.data.assign(s.data.begin() + static_cast<std::ptrdiff_t>(from * s.dims),
+                    s.data.begin() + static_cast<std::ptrdiff_t>(to * s.dims));
+    return out;
+}
+
+/// a followed by b (same dims).
+template <class T>
+Series<T> concat(const Series<T>& a, const Series<T>& b) {
+    Series<T> out = a;
+    out.data.insert(out.data.end(), b.data.begin(), b.data.end());
+    out.length += b.length;
+    return out;
+}
+
+/// Observation order reversed, dimensions kept.
+template <class T>
+Series<T> reversed(const Series<T>& s) {
+    Series<T> out = s;
+    for (index_t t = 0; t < s.length; ++t) {
+        for (index_t l = 0; l < s.dims; ++l) out.data[idx(t, l, s.dims)] = s.at(s.length - 1 - t, l);
+    }
+    return out;
+}
+
 template <class T>
 Series<T> random_walk(std::mt19937& rng, index_t length, index_t dims) {
     std::normal_distribution<double> step(0.0, 1.0);

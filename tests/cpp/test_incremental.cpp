@@ -29,17 +29,6 @@ using incdtw::VectorState;
 
 namespace {
 
-/// Observations [from, to) of a series.
-template <class T>
-Series<T> slice(const Series<T>& s, index_t from, index_t to) {
-    Series<T> out;
-    out.length = to - from;
-    out.dims = s.dims;
-    out.data.assign(s.data.begin() + static_cast<std::ptrdiff_t>(from * s.dims),
-                    s.data.begin() + static_cast<std::ptrdiff_t>(to * s.dims));
-    return out;
-}
-
 /// Columns [from, to) of a matrix.
 template <class T>
 Matrix<T> columns(const Matrix<T>& a, index_t from, index_t to) {

@@ -78,15 +78,6 @@ void check_expected(const PartialAlignment& got, const Expected& want) {
     CHECK(same_bits(got.normalized_distance, want.normalized_distance));
 }
 
-template <class T>
-Series<T> reversed(const Series<T>& s) {
-    Series<T> out = s;
-    for (index_t t = 0; t < s.length; ++t) {
-        for (index_t l = 0; l < s.dims; ++l) out.data[idx(t, l, s.dims)] = s.at(s.length - 1 - t, l);
-    }
-    return out;
-}
-
 }  // namespace
 
 TEST_CASE_TEMPLATE("partial_alignment: brute force over the prefixes of Q and C", T, float, double) {

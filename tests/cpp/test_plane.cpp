@@ -24,34 +24,6 @@ using incdtw::Side;
 namespace {
 
 template <class T>
-Series<T> slice(const Series<T>& s, index_t from, index_t to) {
-    Series<T> out;
-    out.length = to - from;
-    out.dims = s.dims;
-    out.data.assign(s.data.begin() + static_cast<std::ptrdiff_t>(from * s.dims),
-                    s.data.begin() + static_cast<std::ptrdiff_t>(to * s.dims));
-    return out;
-}
-
-template <class T>
-Series<T> concat(const Series<T>& a, const Series<T>& b) {
-    Series<T> out = a;
-    out.data.insert(out.data.end(), b.data.begin(), b.data.end());
-    out.length += b.length;
-    return out;
-}
-
-/// Observation order reversed, dimensions kept.
-template <class T>
-Series<T> reversed(const Series<T>& s) {
-    Series<T> out = s;
-    for (index_t t = 0; t < s.length; ++t) {
-        for (index_t l = 0; l < s.dims; ++l) out.data[idx(t, l, s.dims)] = s.at(s.length - 1 - t, l);
-    }
-    return out;
-}
-
-template <class T>
 std::vector<T> values(incdtw::SeriesView<T> v) {
     return std::vector<T>(v.data, v.data + v.length * v.dims);
 }

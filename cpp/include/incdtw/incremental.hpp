@@ -86,6 +86,17 @@ IncrementalResult<T> idtw2vec_impl(index_t n, index_t o, const Cost& cost, const
     return r;
 }
 
+/// Q and the observations appended to C: finite, non-empty, the same dimensions.
+template <class T>
+void check_appended(SeriesView<T> q, SeriesView<T> new_obs) {
+    check_series(q, "Q");
+    check_series(new_obs, "newObs");
+    if (q.dims != new_obs.dims) {
+        throw std::invalid_argument("newObs must have the dimensions of Q: " + std::to_string(new_obs.dims) +
+                                    " != " + std::to_string(q.dims));
+    }
+}
+
 template <class T>
 void check_new_block(index_t o, const char* name) {
     if (o <= 0) throw std::length_error(std::string(name) + " must not be empty");
@@ -113,12 +124,7 @@ template <class T>
 IncrementalResult<T> idtw2vec(SeriesView<T> q, SeriesView<T> new_obs, const VectorState<T>& state,
                               const DtwOptions& opt = {}) {
     validate(opt);
-    detail::check_series(q, "Q");
-    detail::check_series(new_obs, "newObs");
-    if (q.dims != new_obs.dims) {
-        throw std::invalid_argument("newObs must have the dimensions of Q: " + std::to_string(new_obs.dims) +
-                                    " != " + std::to_string(q.dims));
-    }
+    detail::check_appended(q, new_obs);
     detail::check_vector_state(state, q.length, new_obs.length, opt);
     return detail::visit_series_cost(new_obs.data, q.data, q.dims, opt.dist_method, [&](const auto& cost) {
         return detail::idtw2vec_impl<T>(q.length, new_obs.length, cost, &state, opt);
@@ -218,12 +224,7 @@ template <class T>
 DtwResult<T> idtw(SeriesView<T> q, SeriesView<T> new_obs, MatrixView<T> gcm, MatrixView<std::int8_t> dm,
                   const DtwOptions& opt = {}) {
     validate(opt);
-    detail::check_series(q, "Q");
-    detail::check_series(new_obs, "newObs");
-    if (q.dims != new_obs.dims) {
-        throw std::invalid_argument("newObs must have the dimensions of Q: " + std::to_string(new_obs.dims) +
-                                    " != " + std::to_string(q.dims));
-    }
+    detail::check_appended(q, new_obs);
     detail::check_old_matrices(gcm, dm, q.length, opt);
     check_window(q.length, gcm.cols + new_obs.length, opt.window);
     return detail::visit_series_cost(q.data, new_obs.data, q.dims, opt.dist_method, [&](const auto& cost) {

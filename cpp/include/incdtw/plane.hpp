@@ -27,29 +27,13 @@ template <class T>
 class Plane {
   public:
     /// initialize_plane: the alignment of q (nQ x d) and c (nC x d). Throws as dtw().
-    Plane(SeriesView<T> q, SeriesView<T> c, const DtwOptions& opt) : opt_(opt), dims_(q.dims) {
-        validate(opt_);
-        detail::check_pair(q, c);
-        check_window(q.length, c.length, opt_.window);
-        q_.assign(q.data, q.data + q.length * q.dims);
-        c_.assign(c.data, c.data + c.length * c.dims);
-        nq_ = q.length;
-        nc_ = c.length;
-        recompute();
-    }
+    Plane(SeriesView<T> q, SeriesView<T> c, const DtwOptions& opt) : Plane(q, c, opt, false) { recompute(); }
 
     /// Restores a plane from its parts (unpickling). `lc`/`lr` empty means no state (after a
     /// decrement without refresh); otherwise they must fit the series and the window.
     Plane(SeriesView<T> q, SeriesView<T> c, const DtwOptions& opt, std::vector<T> lc, std::vector<T> lr,
           T distance, T normalized_distance, bool reversed)
-        : opt_(opt), dims_(q.dims), reversed_(reversed) {
-        validate(opt_);
-        detail::check_pair(q, c);
-        check_window(q.length, c.length, opt_.window);
-        q_.assign(q.data, q.data + q.length * q.dims);
-        c_.assign(c.data, c.data + c.length * c.dims);
-        nq_ = q.length;
-        nc_ = c.length;
+        : Plane(q, c, opt, reversed) {
         if (lc.empty() != lr.empty()) throw std::invalid_argument("gcm_lc_new and gcm_lr_new: both or neither");
         if (!lc.empty()) {
             if (static_cast<index_t>(lc.size()) != nq_ || static_cast<index_t>(lr.size()) != nc_) {
@@ -180,6 +164,18 @@ class Plane {
     index_t dims() const noexcept { return dims_; }
 
   private:
+    /// The series and options, checked; no state yet.
+    Plane(SeriesView<T> q, SeriesView<T> c, const DtwOptions& opt, bool reversed)
+        : opt_(opt), dims_(q.dims), reversed_(reversed) {
+        validate(opt_);
+        detail::check_pair(q, c);
+        check_window(q.length, c.length, opt_.window);
+        q_.assign(q.data, q.data + q.length * q.dims);
+        c_.assign(c.data, c.data + c.length * c.dims);
+        nq_ = q.length;
+        nc_ = c.length;
+    }
+
     void recompute() {
         lc_.resize(static_cast<std::size_t>(nq_));
         lr_.resize(static_cast<std::size_t>(nc_));
