@@ -34,6 +34,14 @@ class _Result:
             raise KeyError(name)
         return getattr(self, name)
 
+    @classmethod
+    def _of(cls, **values: Any) -> Any:
+        """A result from all its field values, without the frozen dataclass's per-field
+        ``object.__setattr__`` (the hot path of streaming calls)."""
+        obj = object.__new__(cls)
+        obj.__dict__.update(values)
+        return obj
+
     def keys(self) -> list[str]:
         """Names of the fields that are set, in IncDTW's order (R's ``names(result)``)."""
         return [

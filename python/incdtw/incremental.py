@@ -279,8 +279,6 @@ def idtw2vec(
             raise ValueError("nC was given without gcm_lc: the initial call (gcm_lc=None) aligns all of C")
     elif w is not None and nc is None:
         raise ValueError("nC (the number of earlier observations of C) is required with ws")
-    options = dict(dist_method=dist_method, step_pattern=step_pattern, ws=w)
-
     if isinstance(newObs, str):
         if newObs != "cm":
             raise ValueError(f"newObs must be a series, or 'cm' when Q is a cost matrix, got {newObs!r}")
@@ -289,7 +287,9 @@ def idtw2vec(
             raise ValueError("in the initial calculation the cost matrix Q needs at least 2 columns")
         state = _state_arrays(gcm_lc, gcm_lr, nc, M.shape[0], M)
         dtype = state[0]
-        out = _core.idtw2vec_matrix(v.to_float(M, dtype), "cm", *state[1:], **options)
+        out = _core.idtw2vec_matrix(
+            v.to_float(M, dtype), "cm", *state[1:], dist_method=dist_method, step_pattern=step_pattern, ws=w
+        )
     else:
         Qa = v.as_series(Q, "Q")
         Na = v.as_series(newObs, "newObs")
@@ -300,13 +300,14 @@ def idtw2vec(
             )
         state = _state_arrays(gcm_lc, gcm_lr, nc, Qa.shape[0], Qa, Na)
         dtype = state[0]
-        out = _core.idtw2vec(v.to_float(Qa, dtype), v.to_float(Na, dtype), *state[1:], **options)
+        out = _core.idtw2vec(v.to_float(Qa, dtype), v.to_float(Na, dtype), *state[1:], dist_method, step_pattern, w)
     lr_new, lc_new, dist, ndist = out
     offset: Optional[int] = 0
     if running and gcm_lr is None:
         offset = nc
-    return IDTW2VecResult(gcm_lr_new=lr_new, gcm_lc_new=lc_new, distance=dist, normalized_distance=ndist,
-                          _lr_offset=offset)
+    return IDTW2VecResult._of(  # type: ignore[no-any-return]
+        gcm_lr_new=lr_new, gcm_lc_new=lc_new, distance=dist, normalized_distance=ndist, _lr_offset=offset
+    )
 
 
 def _state_arrays(gcm_lc: Any, gcm_lr: Any, nc: Optional[int], n: int, *data: np.ndarray) -> tuple[Any, ...]:

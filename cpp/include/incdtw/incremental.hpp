@@ -72,8 +72,9 @@ IncrementalResult<T> idtw2vec_impl(index_t n, index_t o, const Cost& cost, const
     IncrementalResult<T> r;
     const index_t kept = state != nullptr && state->last_row != nullptr ? state->last_row_length : 0;
     r.last_column.resize(static_cast<std::size_t>(n));
+    r.last_row.reserve(static_cast<std::size_t>(kept + o));  // the kept part is written once
+    if (kept > 0) r.last_row.assign(state->last_row, state->last_row + kept);
     r.last_row.resize(static_cast<std::size_t>(kept + o));
-    if (kept > 0) std::copy(state->last_row, state->last_row + kept, r.last_row.begin());
     const std::unique_ptr<T[]> work(new T[static_cast<std::size_t>(2 * n)]);
     // Without nC (no window) the offset of the new columns does not matter: columns start at 1.
     const index_t offset = state == nullptr ? 0 : (state->columns >= 0 ? state->columns : 1);
