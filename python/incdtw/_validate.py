@@ -31,9 +31,12 @@ def _real_array(x: Any, name: str, what: str) -> np.ndarray:
     return arr
 
 
-def as_series(x: Any, name: str) -> np.ndarray:
-    """A univariate ``(n,)`` or multivariate ``(n, d)`` numeric array (not yet cast to float)."""
+def as_series(x: Any, name: str, scalar_ok: bool = False) -> np.ndarray:
+    """A univariate ``(n,)`` or multivariate ``(n, d)`` numeric array (not yet cast to float);
+    with ``scalar_ok`` a number is one univariate observation (new observations of a stream)."""
     arr = _real_array(x, name, "a numeric array")
+    if scalar_ok and arr.ndim == 0:
+        arr = arr.reshape(1)
     if arr.ndim not in (1, 2):
         raise ValueError(
             f"{name} must be 1-D (univariate) or 2-D with shape (length, dims), got {arr.ndim}-D"

@@ -46,7 +46,7 @@ def idtw(
     C : array_like or {"cm_add", "diffM_add"}
         C before the update (``m`` observations, as in ``gcm``) or after it (``m + o`` observations,
         ending with ``newObs``, as in IncDTW's vignette); or the string naming a matrix mode.
-    newObs : array_like, shape (o,) or (o, d)
+    newObs : array_like, shape (o,) or (o, d), or a number
         The new observations of C (ignored in the matrix modes).
     gcm, dm : array_like, shape (n, m)
         Global cost matrix and direction matrix of ``dtw(Q, C)`` with the same ``dist_method``,
@@ -135,7 +135,7 @@ def idtw(
         )
 
     Qa = v.as_series(Q, "Q")
-    Na = v.as_series(newObs, "newObs")
+    Na = v.as_series(newObs, "newObs", scalar_ok=True)
     dq = v.check_new_obs_dims(Qa, Na)
     if Qa.shape[0] != n:
         raise ValueError(f"gcm has {n} rows but Q has {Qa.shape[0]} observations: gcm belongs to another query")
@@ -233,7 +233,7 @@ def idtw2vec(
     Q : array_like, shape (n,) or (n, d)
         The query; with ``newObs="cm"``, the ``(n, o)`` cost matrix of the new columns (initial
         call: of all columns).
-    newObs : array_like, shape (o,) or (o, d), or "cm"
+    newObs : array_like, shape (o,) or (o, d), a number, or "cm"
         New observations of C (initial call: all of C, at least two values as in IncDTW).
     dist_method, step_pattern, ws
         As in :func:`incdtw.dtw`.
@@ -292,7 +292,7 @@ def idtw2vec(
         )
     else:
         Qa = v.as_series(Q, "Q")
-        Na = v.as_series(newObs, "newObs")
+        Na = v.as_series(newObs, "newObs", scalar_ok=True)
         v.check_new_obs_dims(Qa, Na)
         if not running and Na.size < 2:
             raise ValueError(

@@ -604,3 +604,17 @@ def test_planes_in_threads_are_independent_and_one_shared_plane_is_never_torn():
     np.testing.assert_array_equal(shared.C, full)
     assert shared.distance == incdtw.dtw2vec(Q, full).distance
     np.testing.assert_array_equal(shared.gcm_lr_new, incdtw.idtw2vec(Q, full).gcm_lr_new)
+
+
+def test_a_number_is_one_new_observation():
+    # IncDTW's idtw2vec(Q, newObs = -1.3536, ...): a scalar appends one observation
+    rng = np.random.default_rng(3)
+    Q, C = rng.normal(size=9), rng.normal(size=7)
+    r0 = incdtw.idtw2vec(Q, C[:6])
+    r1 = incdtw.idtw2vec(Q, float(C[6]), gcm_lc=r0.gcm_lc_new, gcm_lr=r0.gcm_lr_new, nC=6)
+    assert r1.distance == incdtw.dtw2vec(Q, C).distance
+    d0 = incdtw.dtw(Q, C[:6])
+    r = incdtw.idtw(Q, C[:6], np.float64(C[6]), d0.gcm, d0.dm)
+    np.testing.assert_array_equal(r.gcm, incdtw.dtw(Q, C).gcm)
+    with pytest.raises(ValueError, match="at least 2 observations"):
+        incdtw.idtw2vec(Q, 1.0)
