@@ -336,12 +336,15 @@ TEST_CASE_TEMPLATE("idtw: errors", T, float, double) {
                 CHECK_THROWS_AS(incdtw::idtw(qv, av, g.view(), old.dm.view(), opt), std::invalid_argument);
             }
         }
-        // Outside the window and in older columns nothing is read.
+        // Older columns are not read; outside the window the last column must hold NaN, as a gcm
+        // computed with this window does (a value there means another window, or none).
         auto g = old.gcm;
-        CHECK(std::isnan(g(1, 4)));
-        g(1, 4) = T(-7);
         g(0, 0) = nan_v<T>;
         CHECK_NOTHROW(incdtw::idtw(qv, av, g.view(), old.dm.view(), opt));
+        CHECK(std::isnan(g(1, 4)));
+        g(1, 4) = T(7);
+        CHECK_THROWS_WITH_AS(incdtw::idtw(qv, av, g.view(), old.dm.view(), opt),
+                             doctest::Contains("outside the window"), std::invalid_argument);
     }
     SUBCASE("infeasible window") {
         const auto long_add = random_walk<T>(rng, 4, 1);  // |6 - 9| > 2
@@ -639,11 +642,12 @@ TEST_CASE_TEMPLATE("idtw2vec: errors", T, float, double) {
             }
         }
         auto lc = init.last_column;
-        CHECK(std::isnan(lc[1]));  // outside the window: not read
-        lc[1] = T(-3);
+        CHECK(std::isnan(lc[1]));  // outside the window: NaN in a state made with this window
+        lc[1] = T(3);
         VectorState<T> s = st;
         s.last_column = lc.data();
-        CHECK_NOTHROW(incdtw::idtw2vec(q.view(), add.view(), s, opt));
+        CHECK_THROWS_WITH_AS(incdtw::idtw2vec(q.view(), add.view(), s, opt), doctest::Contains("another window"),
+                             std::invalid_argument);
     }
     SUBCASE("new observations: empty, non-finite, other dimensions") {
         const incdtw::SeriesView<T> empty{add.data.data(), 0, 2};
@@ -799,11 +803,16 @@ TEST_CASE_TEMPLATE("extend_rows / extend_columns against dtw", T, float, double)
     });
 }
 
-TEST_CASE_TEMPLATE("check_state_vector: finite and >= 0 inside the band only", T, float, double) {
+TEST_CASE_TEMPLATE("check_state_vector: finite and >= 0 inside the band, NaN outside", T, float, double) {
     namespace d = incdtw::detail;
     // 8 values, index 5, window 2: the band is 3..7.
-    std::vector<T> v{nan_v<T>, T(-1), std::numeric_limits<T>::infinity(), T(0), T(1), T(2), T(3), T(4)};
+    std::vector<T> v{nan_v<T>, nan_v<T>, nan_v<T>, T(0), T(1), T(2), T(3), T(4)};
     CHECK_NOTHROW(d::check_state_vector(v.data(), 8, 5, 2, "v"));
+    for (const T other : {T(-1), T(0), std::numeric_limits<T>::infinity()}) {  // a value outside the band
+        auto w = v;
+        w[1] = other;
+        CHECK_THROWS_AS(d::check_state_vector(w.data(), 8, 5, 2, "v"), std::invalid_argument);
+    }
     for (const std::size_t j : {std::size_t{3}, std::size_t{5}, std::size_t{7}}) {
         for (const T bad : {nan_v<T>, T(-0.5), std::numeric_limits<T>::infinity(),
                             -std::numeric_limits<T>::infinity()}) {
@@ -815,7 +824,9 @@ TEST_CASE_TEMPLATE("check_state_vector: finite and >= 0 inside the band only", T
     CHECK_THROWS_AS(d::check_state_vector(v.data(), 8, 5, -1, "v"), std::invalid_argument);  // no window: all
     CHECK_THROWS_AS(d::check_state_vector(v.data(), 8, 5, 3, "v"), std::invalid_argument);   // band 2..7
     CHECK_NOTHROW(d::check_state_vector(v.data() + 3, 5, 0, 4, "v"));
-    CHECK_NOTHROW(d::check_state_vector(v.data(), 8, 20, 2, "v"));  // the band misses the vector
+    CHECK_THROWS_AS(d::check_state_vector(v.data(), 8, 20, 2, "v"), std::invalid_argument);  // band misses v
+    const std::vector<T> all_nan(8, nan_v<T>);
+    CHECK_NOTHROW(d::check_state_vector(all_nan.data(), 8, 20, 2, "v"));
     CHECK_THROWS_AS(d::check_state_vector(v.data(), 8, 12, std::numeric_limits<index_t>::max(), "v"),
                     std::invalid_argument);  // a huge window covers everything
 }

@@ -388,14 +388,15 @@ TEST_CASE_TEMPLATE("Plane: the restore constructor rejects inconsistent parts", 
             lr2[3] = bad;
             CHECK_THROWS_AS(make(q, c, opt, lc, lr2, d), std::invalid_argument);
         }
-        // Outside the window nothing is checked.
+        // Outside the window a state made with this window holds NaN; a value there is refused.
         auto lc2 = lc;
         auto lr2 = lr;
         CHECK(std::isnan(lc2[1]));
         CHECK(std::isnan(lr2[2]));
-        lc2[0] = T(-1);
+        lc2[1] = T(1);
+        CHECK_THROWS_AS(make(q, c, opt, lc2, lr, d), std::invalid_argument);
         lr2[2] = T(5);
-        CHECK_NOTHROW(make(q, c, opt, lc2, lr2, d));
+        CHECK_THROWS_AS(make(q, c, opt, lc, lr2, d), std::invalid_argument);
     }
     SUBCASE("series and options") {
         DtwOptions narrow = opt;

@@ -618,3 +618,19 @@ def test_a_number_is_one_new_observation():
     np.testing.assert_array_equal(r.gcm, incdtw.dtw(Q, C).gcm)
     with pytest.raises(ValueError, match="at least 2 observations"):
         incdtw.idtw2vec(Q, 1.0)
+
+
+def test_a_state_from_another_window_is_refused():
+    """A last column computed without a window (or with another one) holds values where a state of
+    this window has nan: continuing it would mix two alignments, so it is refused."""
+    rng = np.random.default_rng(11)
+    Q, C = rng.normal(size=12), rng.normal(size=14)
+    free = incdtw.dtw(Q, C[:10])
+    with pytest.raises(ValueError, match=r"outside the window \|i - j\| <= 3.*another window"):
+        incdtw.idtw(Q, C[:10], C[10:], free.gcm, free.dm, ws=3)
+    r0 = incdtw.idtw2vec(Q, C[:10])
+    with pytest.raises(ValueError, match=r"gcm_lc\[0\] is .* outside the window"):
+        incdtw.idtw2vec(Q, C[10:], gcm_lc=r0.gcm_lc_new, nC=10, ws=3)
+    banded = incdtw.idtw2vec(Q, C[:10], ws=3)  # the same state made with the window continues
+    r1 = incdtw.idtw2vec(Q, C[10:], gcm_lc=banded.gcm_lc_new, nC=10, ws=3)
+    assert r1.distance == incdtw.dtw2vec(Q, C, ws=3).distance

@@ -191,7 +191,7 @@ DtwResult<T> idtw_impl(index_t n, index_t m, index_t o, const Cost& cost, Matrix
 }
 
 template <class T>
-void check_old_matrices(MatrixView<T> gcm, MatrixView<std::int8_t> dm, index_t n, const DtwOptions& opt) {
+void check_old_shapes(MatrixView<T> gcm, MatrixView<std::int8_t> dm, index_t n) {
     if (gcm.rows != n) {
         throw std::invalid_argument("gcm has " + std::to_string(gcm.rows) + " rows but Q has " + std::to_string(n) +
                                     " observations: it belongs to another query");
@@ -202,17 +202,16 @@ void check_old_matrices(MatrixView<T> gcm, MatrixView<std::int8_t> dm, index_t n
                                     ") must have the shape of gcm (" + std::to_string(gcm.rows) + " x " +
                                     std::to_string(gcm.cols) + ")");
     }
-    // The last column is all that is read: finite inside the window.
+}
+
+/// The last column is all that is read of the old gcm: finite inside the window, NaN outside it.
+template <class T>
+void check_old_last_column(MatrixView<T> gcm, const DtwOptions& opt) {
+    const index_t n = gcm.rows;
     const index_t m = gcm.cols;
-    const Band band{n, opt.window};
-    for (index_t i = band.lo(m - 1); i <= band.hi(m - 1); ++i) {
-        const T v = gcm(i, m - 1);
-        if (!(v >= 0) || !std::isfinite(v)) {
-            throw std::invalid_argument("gcm(" + std::to_string(i) + ", " + std::to_string(m - 1) + ") is " +
-                                        std::to_string(v) +
-                                        " inside the window: gcm does not belong to these series and window");
-        }
-    }
+    check_state_values(gcm.data + (m - 1), n, m, m - 1, opt.window, [m](index_t i) {
+        return "gcm(" + std::to_string(i) + ", " + std::to_string(m - 1) + ")";
+    });
 }
 
 }  // namespace detail
@@ -226,8 +225,9 @@ DtwResult<T> idtw(SeriesView<T> q, SeriesView<T> new_obs, MatrixView<T> gcm, Mat
                   const DtwOptions& opt = {}) {
     validate(opt);
     detail::check_appended(q, new_obs);
-    detail::check_old_matrices(gcm, dm, q.length, opt);
+    detail::check_old_shapes(gcm, dm, q.length);
     check_window(q.length, gcm.cols + new_obs.length, opt.window);
+    detail::check_old_last_column(gcm, opt);
     return detail::visit_series_cost(q.data, new_obs.data, q.dims, opt.dist_method, [&](const auto& cost) {
         return detail::idtw_impl<T>(q.length, gcm.cols, new_obs.length, cost, gcm, dm, opt);
     });
@@ -240,8 +240,9 @@ DtwResult<T> idtw(MatrixView<T> add, MatrixKind kind, MatrixView<T> gcm, MatrixV
                   const DtwOptions& opt = {}) {
     validate(opt);
     detail::check_new_block<T>(add.cols, "Q");
-    detail::check_old_matrices(gcm, dm, add.rows, opt);
+    detail::check_old_shapes(gcm, dm, add.rows);
     check_window(add.rows, gcm.cols + add.cols, opt.window);
+    detail::check_old_last_column(gcm, opt);
     detail::check_matrix(add, kind, opt.window, "Q", gcm.cols);
     return detail::visit_matrix_cost(add, kind, opt.dist_method, [&](const auto& cost) {
         return detail::idtw_impl<T>(add.rows, gcm.cols, add.cols, cost, gcm, dm, opt);
