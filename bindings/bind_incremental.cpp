@@ -40,10 +40,7 @@ void bind_incremental(py::module_& m) {
                 const SeriesView<T> qv = series_view<T>(q, "Q");
                 const SeriesView<T> ov = series_view<T>(new_obs, "newObs");
                 const MatrixView<T> gv = matrix_view<T>(gcm, "gcm");
-                auto r = [&] {
-                    py::gil_scoped_release nogil;
-                    return idtw(qv, ov, gv, dv, opt);
-                }();
+                auto r = without_gil([&] { return idtw(qv, ov, gv, dv, opt); });
                 return dtw_result_to_python(std::move(r), return_path);
             });
         },
@@ -62,10 +59,7 @@ void bind_incremental(py::module_& m) {
                 using T = decltype(tag);
                 const MatrixView<T> av = matrix_view<T>(add, "Q");
                 const MatrixView<T> gv = matrix_view<T>(gcm, "gcm");
-                auto r = [&] {
-                    py::gil_scoped_release nogil;
-                    return idtw(av, mk, gv, dv, opt);
-                }();
+                auto r = without_gil([&] { return idtw(av, mk, gv, dv, opt); });
                 return dtw_result_to_python(std::move(r), return_path);
             });
         },
@@ -82,16 +76,9 @@ void bind_incremental(py::module_& m) {
                 using T = decltype(tag);
                 const SeriesView<T> qv = series_view<T>(q, "Q");
                 const SeriesView<T> ov = series_view<T>(new_obs, "newObs");
-                IncrementalResult<T> r;
-                if (!gcm_lc) {
-                    py::gil_scoped_release nogil;
-                    r = idtw2vec(qv, ov, opt);
-                } else {
-                    const VectorState<T> state = state_from<T>(*gcm_lc, gcm_lr, nc);
-                    py::gil_scoped_release nogil;
-                    r = idtw2vec(qv, ov, state, opt);
-                }
-                return incremental_to_python(std::move(r));
+                if (!gcm_lc) return incremental_to_python(without_gil([&] { return idtw2vec(qv, ov, opt); }));
+                const VectorState<T> state = state_from<T>(*gcm_lc, gcm_lr, nc);
+                return incremental_to_python(without_gil([&] { return idtw2vec(qv, ov, state, opt); }));
             });
         },
         // positional options too: keyword matching costs half a microsecond, a stream calls this often
@@ -110,11 +97,8 @@ void bind_incremental(py::module_& m) {
                 const MatrixView<T> mv = matrix_view<T>(mat, "Q");
                 std::optional<VectorState<T>> state;
                 if (gcm_lc) state = state_from<T>(*gcm_lc, gcm_lr, nc);
-                auto r = [&] {
-                    py::gil_scoped_release nogil;
-                    return idtw2vec(mv, mk, state ? &*state : nullptr, opt);
-                }();
-                return incremental_to_python(std::move(r));
+                return incremental_to_python(
+                    without_gil([&] { return idtw2vec(mv, mk, state ? &*state : nullptr, opt); }));
             });
         },
         "M"_a, "kind"_a, "gcm_lc"_a = py::none(), "gcm_lr"_a = py::none(), "nC"_a = py::none(), py::kw_only(),
@@ -124,11 +108,7 @@ void bind_incremental(py::module_& m) {
         "dec_dm",
         [](const py::array& dm, index_t ndec) {
             const MatrixView<std::int8_t> dv = direction_view(dm, "dm");
-            WarpingPath p = [&] {
-                py::gil_scoped_release nogil;
-                return dec_dm(dv, ndec);
-            }();
-            return path_to_numpy(std::move(p));
+            return path_to_numpy(without_gil([&] { return dec_dm(dv, ndec); }));
         },
         "dm"_a, "Ndec"_a, "Warping path after removing the last Ndec observations of C -> (ii, jj, wp).");
     m.def(

@@ -79,8 +79,7 @@ void bind_plane_class(py::module_& m, const char* name) {
                  const SeriesView<T> qv = series_view<T>(q, "Q");
                  const SeriesView<T> cv = series_view<T>(c, "C");
                  const DtwOptions opt = options_from(dist_method, step_pattern, ws);
-                 py::gil_scoped_release nogil;
-                 return std::make_unique<S>(P(qv, cv, opt));
+                 return without_gil([&] { return std::make_unique<S>(P(qv, cv, opt)); });
              }),
              "Q"_a, "C"_a, py::kw_only(), "dist_method"_a, "step_pattern"_a, "ws"_a)
         .def_static(

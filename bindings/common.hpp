@@ -59,6 +59,13 @@ MatrixView<T> matrix_view(const py::array& a, const char* name) {
     return MatrixView<T>{static_cast<const T*>(a.data()), a.shape(0), a.shape(1)};
 }
 
+/// fn() with the GIL released (the arguments' views are read before, the results converted after).
+template <class Fn>
+decltype(auto) without_gil(Fn&& fn) {
+    py::gil_scoped_release nogil;
+    return fn();
+}
+
 /// The binding pattern for two series: dtype dispatch, views read with the GIL held,
 /// `compute(qv, cv)` with the GIL released, `convert(result)` with the GIL held again.
 template <class Compute, class Convert>
@@ -67,10 +74,7 @@ py::object on_series_pair(const py::array& q, const py::array& c, Compute&& comp
         using T = decltype(tag);
         const SeriesView<T> qv = series_view<T>(q, "Q");
         const SeriesView<T> cv = series_view<T>(c, "C");
-        auto result = [&] {
-            py::gil_scoped_release nogil;
-            return compute(qv, cv);
-        }();
+        auto result = without_gil([&] { return compute(qv, cv); });
         return convert(std::move(result));
     });
 }
@@ -81,10 +85,7 @@ py::object on_matrix(const py::array& mat, Compute&& compute, Convert&& convert)
     return dispatch_float({&mat}, [&](auto tag) -> py::object {
         using T = decltype(tag);
         const MatrixView<T> mv = matrix_view<T>(mat, "Q");
-        auto result = [&] {
-            py::gil_scoped_release nogil;
-            return compute(mv);
-        }();
+        auto result = without_gil([&] { return compute(mv); });
         return convert(std::move(result));
     });
 }
