@@ -22,12 +22,13 @@ class ResultTooLargeError(MemoryError, ValueError):
     """A result would not fit in the available memory; raised before anything is allocated."""
 
 
-def _real_array(x: Any, name: str, what: str) -> np.ndarray:
+def _real_array(x: Any, name: str, what: str, kinds: str = "fiu", context: str = "") -> np.ndarray:
+    """``x`` as an array of one of the dtype kinds (not a string); messages say ``what`` it is."""
     if isinstance(x, str):
         raise TypeError(f"{name} must be {what}, got the string {x!r}")
     arr = np.asarray(x)
-    if arr.dtype.kind not in "fiu":
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    if arr.dtype.kind not in kinds:
+        raise TypeError(f"{name} must hold real numbers{context}, got dtype {arr.dtype}")
     return arr
 
 
@@ -50,11 +51,7 @@ def as_series(x: Any, name: str, scalar_ok: bool = False) -> np.ndarray:
 
 def as_matrix(x: Any, name: str, what: str, kinds: str = "fiu") -> np.ndarray:
     """A non-empty 2-D numeric matrix (a precomputed cost or difference matrix, a gcm, a dm)."""
-    if isinstance(x, str):
-        raise TypeError(f"{name} must be a numeric matrix ({what}), got the string {x!r}")
-    arr = np.asarray(x)
-    if arr.dtype.kind not in kinds:
-        raise TypeError(f"{name} must hold real numbers ({what}), got dtype {arr.dtype}")
+    arr = _real_array(x, name, f"a numeric matrix ({what})", kinds, f" ({what})")
     if arr.ndim != 2:
         raise ValueError(f"{name} must be a 2-D {what}, got {arr.ndim}-D")
     if arr.size == 0:
