@@ -124,8 +124,8 @@ def idtw(
             if flags["return_cm"]:
                 cost = M * M if dist_method == "norm2_square" else np.abs(M)
             diff = M if old_diff is None else np.hstack([old_diff, M])
-            if flags["return_diffp"] and old_diff is not None:
-                diffp = np.hstack([old_diff, M])[ii, jj]
+            if flags["return_diffp"]:  # old_diff is given (checked above)
+                diffp = diff[ii, jj]
         elif flags["return_cm"]:
             cost = M
         return DTWResult(
