@@ -634,3 +634,29 @@ def test_a_state_from_another_window_is_refused():
     banded = incdtw.idtw2vec(Q, C[:10], ws=3)  # the same state made with the window continues
     r1 = incdtw.idtw2vec(Q, C[10:], gcm_lc=banded.gcm_lc_new, nC=10, ws=3)
     assert r1.distance == incdtw.dtw2vec(Q, C, ws=3).distance
+
+
+@pytest.mark.parametrize("ws", [None, 3])
+def test_idtw_matrix_modes_equal_the_series_mode(ws):
+    """C="cm_add" / "diffM_add" with the cost / difference block of the new columns give the
+    series result; diffM_add extends a given diffM and reads diffp from it."""
+    rng = np.random.default_rng(5)
+    Q, C = rng.normal(size=9), rng.normal(size=11)
+    m = 8
+    r0 = incdtw.dtw(Q, C[:m], ws=ws, return_diffM=True)
+    full = incdtw.dtw(Q, C, ws=ws, return_wp=True, return_diffp=True, return_diffM=True)
+    block = Q[:, None] - C[None, m:]
+    via_cm = incdtw.idtw(np.abs(block), "cm_add", None, r0.gcm, r0.dm, ws=ws, return_wp=True, return_cm=True)
+    via_diff = incdtw.idtw(block, "diffM_add", None, r0.gcm, r0.dm, ws=ws, diffM=r0.diffM, return_wp=True,
+                           return_diffp=True, return_diffM=True)
+    for r in (via_cm, via_diff):
+        np.testing.assert_array_equal(r.gcm, full.gcm)
+        np.testing.assert_array_equal(r.dm, full.dm)
+        np.testing.assert_array_equal(r.jj, full.jj)
+    np.testing.assert_array_equal(via_cm.cm, np.abs(block))
+    np.testing.assert_array_equal(via_diff.diffM, np.hstack([r0.diffM, block]))
+    np.testing.assert_array_equal(via_diff.diffp, np.hstack([r0.diffM, block])[full.ii, full.jj])
+    if ws is None:  # without a window the difference matrix has no nan and diffp is Q[ii] - C[jj]
+        np.testing.assert_array_equal(via_diff.diffp, full.diffp)
+    with pytest.raises(ValueError, match="return_diffp with C='diffM_add' needs diffM"):
+        incdtw.idtw(block, "diffM_add", None, r0.gcm, r0.dm, ws=ws, return_diffp=True)
