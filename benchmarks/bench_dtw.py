@@ -16,6 +16,7 @@ import json
 import platform
 import sys
 import time
+from pathlib import Path
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Optional
 
@@ -246,6 +247,55 @@ def stream(ctx: Context) -> None:
     t1 = per_call(lambda: p.increment(one), 20_000 if ctx.quick else 200_000, ctx.repeat)
     name = "increment(1 obs) per-call overhead (nQ=2)"
     ctx.rows.append(Row(name, f"incdtw ({t1 * 1e6:.2f} us per call)", t1, 2))
+
+
+DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def accelerometer(name: str) -> Optional[list[np.ndarray]]:
+    """The (length, 3) recordings of ../shared/data/<name>.json, or None when absent (never committed)."""
+    path = DATA_DIR / f"{name}.json"
+    if not path.exists():
+        return None
+    with open(path, encoding="utf-8") as f:
+        return [np.asarray(m, dtype=np.float64) for m in json.load(f)["series"]]
+
+
+@workload("stream-accel")
+def stream_accel(ctx: Context) -> None:
+    """A 3-axis accelerometer stream (the walk recordings, 32 Hz, back to back) fed into a PlaneDTW
+    whose query is a drinking gesture, one sample per call and one second (32 samples) per call;
+    after each second the best open-end match of the query's prefix (dtw_partial)."""
+    walk, drink = accelerometer("walk"), accelerometer("drink_glass")
+    if walk is None or drink is None:
+        rng = np.random.default_rng(3)
+        source = "random walks (../shared/data absent)"
+        stream_data = np.cumsum(rng.standard_normal((92_254, 3)), axis=0)
+        query = np.cumsum(rng.standard_normal((562, 3)), axis=0)
+    else:
+        source = "walk.json stream, drink_glass.json[0] query"
+        stream_data = np.concatenate(walk)
+        query = drink[0]
+    total = 5_000 if ctx.quick else stream_data.shape[0] - 2
+    n = query.shape[0]
+    for chunk in (1, 32):
+        name = f"accelerometer stream {total} x 3 into PlaneDTW, nQ={n}, norm2, chunks of {chunk}"
+
+        def run() -> incdtw.PlaneDTW:
+            p = incdtw.initialize_plane(query, stream_data[:2], dist_method="norm2")
+            for a in range(2, total + 2, chunk):
+                p.increment(stream_data[a:a + chunk])
+                if chunk > 1:
+                    incdtw.dtw_partial(p, partial_Q=True, partial_C=False)
+            return p
+
+        t, p = best_time(run, max(1, ctx.repeat // 3))
+        check = ""
+        if chunk == 1:
+            d = incdtw.dtw2vec(query, stream_data[:total + 2], dist_method="norm2").distance
+            check = f"equal to dtw2vec: {p.distance == d}; {source}"
+        label = f"incdtw ({t / total * 1e6:.2f} us per sample)"
+        ctx.rows.append(Row(name, label, t, n * total, check))
 
 
 def main(argv: Optional[list[str]] = None) -> int:

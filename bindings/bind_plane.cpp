@@ -116,6 +116,21 @@ void bind_plane_class(py::module_& m, const char* name) {
                 return with_plane(s, false, [&](P& p) { return p.decrement(side); });
             },
             "direction"_a)
+        .def(
+            "partial",
+            [](S& s, bool partial_q, bool partial_c, bool reverse) {
+                // on the plane's own last column and row: no copy of the history (O(nQ) for partial_Q)
+                const PartialAlignment r = with_plane(s, false, [&](const P& p) {
+                    if (!p.has_state()) {
+                        throw std::invalid_argument(
+                            "the plane has no last column and row after a decrement: call refresh() first");
+                    }
+                    return partial_alignment(p.last_column().data(), p.nq(), p.last_row().data(), p.nc(),
+                                             partial_q, partial_c, reverse);
+                });
+                return py::make_tuple(r.q_begin, r.q_end, r.c_begin, r.c_end, r.normalized_distance);
+            },
+            "partial_Q"_a, "partial_C"_a, "reverse"_a)
         .def("reverse", [](S& s) { with_plane(s, true, [](P& p) { p.reverse(); }); })
         .def("refresh", [](S& s) { with_plane(s, true, [](P& p) { p.refresh(); }); })
         .def_property_readonly("Q", get([](const P& p) { return copy_series(p.q()); }))

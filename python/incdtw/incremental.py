@@ -407,6 +407,9 @@ def dtw_partial(x: Any, partial_Q: bool = True, partial_C: bool = True, reverse:
     pq = v.check_flag(partial_Q, "partial_Q")
     pc = v.check_flag(partial_C, "partial_C")
     rev = v.check_flag(reverse, "reverse")
+    if isinstance(x, PlaneDTW):  # on the plane's own vectors: nothing of the stream is copied
+        q0, q1, c0, c1, nd = x._p.partial(pq, pc, rev)
+        return PartialResult(rangeQ=(q0, q1), rangeC=(c0, c1), normalized_distance=nd)
     lc, lr = _last_column_and_row(x, pc)
     lc = np.ascontiguousarray(v.as_vector(lc, "x.gcm_lc_new"), dtype=np.float64)
     lr = np.ascontiguousarray(v.as_vector(lr, "x.gcm_lr_new"), dtype=np.float64)
@@ -440,8 +443,6 @@ def _last_column_and_row(x: Any, partial_c: bool) -> tuple[Any, Any]:
         return lc, lr
     if isinstance(x, DTWResult):
         raise ValueError("x has no gcm (computed with return_gcm=False): dtw_partial needs it")
-    if isinstance(x, PlaneDTW):
-        raise ValueError("the plane has no last column and row after a decrement: call refresh() first")
     raise ValueError(
         "x needs either the attribute 'gcm' (a dtw() or idtw() result) or 'gcm_lc_new' and 'gcm_lr_new' "
         "(an idtw2vec() result or a PlaneDTW)"
