@@ -7,14 +7,31 @@ results are numpy arrays in typed result objects. See README.md for the API tabl
 from __future__ import annotations
 
 from ._core import __version__
-from ._results import DTW2VecResult, DTWResult, IDTW2VecResult, PartialResult, PathResult
+from ._results import (
+    CentroidResult,
+    DBAResult,
+    DismatResult,
+    DisvecResult,
+    DTW2VecResult,
+    DTWResult,
+    IDTW2VecResult,
+    PartialResult,
+    PathResult,
+)
 from ._validate import ResultTooLargeError
+from .bounds import lowerbound, lowerbound_tube, norm, scale
+from .collection import DBA, centroid, dba, dtw_cdist, dtw_disvec, dtw_dismat
 from .dtw import cm, dtw
 from .incremental import dec_dm, dtw_partial, idtw, idtw2vec
 from .plane import PlaneDTW, initialize_plane
 from .vector import dtw2vec
 
 __all__ = [
+    "CentroidResult",
+    "DBA",
+    "DBAResult",
+    "DismatResult",
+    "DisvecResult",
     "DTW2VecResult",
     "DTWResult",
     "IDTW2VecResult",
@@ -23,12 +40,21 @@ __all__ = [
     "PlaneDTW",
     "ResultTooLargeError",
     "__version__",
+    "centroid",
     "cm",
+    "dba",
     "dec_dm",
     "dtw",
     "dtw2vec",
+    "dtw_cdist",
+    "dtw_dismat",
+    "dtw_disvec",
     "dtw_partial",
     "idtw",
     "idtw2vec",
     "initialize_plane",
+    "lowerbound",
+    "lowerbound_tube",
+    "norm",
+    "scale",
 ]

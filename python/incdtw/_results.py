@@ -166,3 +166,56 @@ class PartialResult(_Result):
     rangeQ: tuple[int, int]
     rangeC: tuple[int, int]
     normalized_distance: float
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class DismatResult(_Result):
+    """Result of :func:`incdtw.dtw_dismat`: ``input`` (the options) and ``dismat``, the condensed
+    distances in ``scipy.spatial.distance.pdist`` order (or the square matrix with
+    ``return_matrix=True``); ``nan`` where early abandoned."""
+
+    input: dict[str, Any]
+    dismat: np.ndarray
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class DisvecResult(_Result):
+    """Result of :func:`incdtw.dtw_disvec`: ``input`` and ``disvec`` (one distance per series)."""
+
+    input: dict[str, Any]
+    disvec: np.ndarray
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class CentroidResult(_Result):
+    """Result of :func:`incdtw.centroid`: the 0-based ``centroid_index`` and the ``dismat_result``
+    (square matrix) it was chosen from."""
+
+    centroid_index: int
+    dismat_result: DismatResult
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class DBAResult(_Result):
+    """Result of :func:`incdtw.dba` (IncDTW's fields).
+
+    Attributes
+    ----------
+    input : dict
+        The options.
+    m1 : ndarray
+        The barycenter (``iterations[-1]``); 1-D for univariate input, ``(n, d)`` otherwise.
+    iterations : list of ndarray
+        ``iterations[0]`` is the start ``m0``, then one barycenter per stored iteration.
+    iterDist_m2lot, iterDist_m2lot_norm : list of ndarray
+        Per iteration, the DTW distance (normalized) of the barycenter it started from to each series.
+    iterDist_m2m : ndarray
+        Per iteration, the change of the barycenter (``iter_dist_method``).
+    """
+
+    input: dict[str, Any]
+    m1: np.ndarray
+    iterations: list[np.ndarray]
+    iterDist_m2lot: list[np.ndarray]
+    iterDist_m2lot_norm: list[np.ndarray]
+    iterDist_m2m: np.ndarray

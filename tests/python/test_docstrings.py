@@ -8,7 +8,9 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("name", ["incdtw.dtw", "incdtw.vector", "incdtw.incremental", "incdtw.plane"])
+@pytest.mark.parametrize(
+    "name", ["incdtw.dtw", "incdtw.vector", "incdtw.incremental", "incdtw.plane", "incdtw.collection", "incdtw.bounds"]
+)
 def test_docstring_examples(name):
     module = importlib.import_module(name)  # the module, not the function incdtw.dtw
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)

@@ -15,6 +15,23 @@ struct DistanceResult {
     T normalized_distance{};  ///< distance / (n + m) for symmetric2, NaN for symmetric1
 };
 
+namespace detail {
+
+/// dtw_distance without the argument checks (the collection functions check every series once).
+/// Sweeps along the longer series so that the buffers have the length of the shorter one; costs
+/// are symmetric, so the transposed sweep gives the same bits.
+template <class T>
+T distance_unchecked(SeriesView<T> q, SeriesView<T> c, const DtwOptions& opt) {
+    const bool transpose = q.length < c.length;
+    const SeriesView<T> rows = transpose ? c : q;
+    const SeriesView<T> cols = transpose ? q : c;
+    return visit_series_cost(rows.data, cols.data, rows.dims, opt.dist_method, [&](const auto& cost) {
+        return sweep_distance<T>(rows.length, cols.length, cost, opt.step_pattern, opt.window, opt.threshold);
+    });
+}
+
+}  // namespace detail
+
 /// DTW distance of Q (n x d) and C (m x d) with two buffers of min(n, m) values.
 /// Early abandoning: with a finite opt.threshold, the result is the exact distance when it is
 /// <= threshold and NaN otherwise (cells above the threshold are dropped; the sweep stops once a
@@ -25,15 +42,7 @@ DistanceResult<T> dtw_distance(SeriesView<T> q, SeriesView<T> c, const DtwOption
     validate(opt);
     detail::check_pair(q, c);
     check_window(q.length, c.length, opt.window);
-    // Sweep along the longer series so that the buffers have the length of the shorter one; costs
-    // are symmetric, so the transposed sweep gives the same bits.
-    const bool transpose = q.length < c.length;
-    const SeriesView<T> rows = transpose ? c : q;
-    const SeriesView<T> cols = transpose ? q : c;
-    const T d = detail::visit_series_cost(rows.data, cols.data, rows.dims, opt.dist_method, [&](const auto& cost) {
-        return detail::sweep_distance<T>(rows.length, cols.length, cost, opt.step_pattern, opt.window,
-                                         opt.threshold);
-    });
+    const T d = detail::distance_unchecked(q, c, opt);
     return {d, normalize_distance(d, q.length, c.length, opt.step_pattern)};
 }
 

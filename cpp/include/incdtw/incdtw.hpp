@@ -1,12 +1,16 @@
 #pragma once
 /// Umbrella header of the incdtw library: includes every public header, nothing else.
 
+#include "barycenter.hpp"
+#include "collection.hpp"
 #include "cost_matrix.hpp"
 #include "dtw.hpp"
 #include "dtw_vector.hpp"
 #include "incremental.hpp"
+#include "lower_bound.hpp"
 #include "options.hpp"
 #include "partial.hpp"
 #include "plane.hpp"
+#include "scaling.hpp"
 #include "types.hpp"
 #include "version.hpp"

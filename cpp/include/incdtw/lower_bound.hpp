@@ -1,0 +1,79 @@
+#pragma once
+/// LB_Keogh-style lower bound of DTW and its envelope (IncDTW: lowerbound_tube, lowerbound).
+
+#include <cmath>
+#include <deque>
+#include <stdexcept>
+#include <string>
+
+#include "detail/checks.hpp"
+#include "options.hpp"
+#include "types.hpp"
+
+namespace incdtw {
+
+/// Envelope of q (n x d) for a window ws: row i holds (L_1, U_1, ..., L_d, U_d), the minimum and
+/// maximum of q over rows [i - ws, i + ws - 1] (clipped; IncDTW's window is asymmetric: its upper end
+/// is exclusive), and q's own row for ws = 0. O(n d) with monotone queues. Throws
+/// std::invalid_argument for NaN/inf values, an empty q or ws < 0.
+template <class T>
+Matrix<T> lowerbound_tube(SeriesView<T> q, index_t ws) {
+    detail::check_series(q, "Q");
+    if (ws < 0) throw std::invalid_argument("ws must be >= 0");
+    const index_t n = q.length, d = q.dims;
+    Matrix<T> tube(n, 2 * d, T{0});
+    for (index_t l = 0; l < d; ++l) {
+        auto v = [&](index_t t) { return q.data[t * d + l]; };
+        std::deque<index_t> lo, hi;  // indices with increasing / decreasing values
+        index_t next = 0;            // first row not yet pushed
+        for (index_t i = 0; i < n; ++i) {
+            const index_t a = ws == 0 ? i : (i > ws ? i - ws : 0);
+            const index_t b = ws == 0 ? i : (ws - 1 >= n - 1 - i ? n - 1 : i + ws - 1);
+            for (; next <= b; ++next) {
+                while (!lo.empty() && v(lo.back()) >= v(next)) lo.pop_back();
+                lo.push_back(next);
+                while (!hi.empty() && v(hi.back()) <= v(next)) hi.pop_back();
+                hi.push_back(next);
+            }
+            while (lo.front() < a) lo.pop_front();
+            while (hi.front() < a) hi.pop_front();
+            tube(i, 2 * l) = v(lo.front());
+            tube(i, 2 * l + 1) = v(hi.front());
+        }
+    }
+    return tube;
+}
+
+/// Lower bound of DTW(q, c) from q's envelope: the summed distance of c's values to the band
+/// [L, U], row by row: norm1 sum of the excesses, norm2 the Euclidean norm of each row's excesses
+/// summed, norm2_square their squares summed (one dimension: |e| for norm1 and norm2, e^2 for
+/// norm2_square). c may not be longer than the envelope. Throws std::invalid_argument.
+template <class T>
+T lowerbound(SeriesView<T> c, MatrixView<T> tube, DistMethod method) {
+    detail::check_series(c, "C");
+    if (tube.cols != 2 * c.dims) {
+        throw std::invalid_argument("tube has " + std::to_string(tube.cols) + " columns but C has " +
+                                    std::to_string(c.dims) + " dimensions: it needs 2 per dimension (L, U)");
+    }
+    if (c.length > tube.rows) {
+        throw std::invalid_argument("C has " + std::to_string(c.length) + " observations but the tube only " +
+                                    std::to_string(tube.rows) + ": C may not be longer than the envelope");
+    }
+    long double total = 0.0L;
+    for (index_t k = 0; k < c.length; ++k) {
+        long double row = 0.0L;
+        for (index_t l = 0; l < c.dims; ++l) {
+            const T x = c.data[k * c.dims + l];
+            const T lo = tube(k, 2 * l), up = tube(k, 2 * l + 1);
+            const T e = x > up ? x - up : (x < lo ? lo - x : T{0});
+            row += (method == DistMethod::norm1 || (c.dims == 1 && method == DistMethod::norm2))
+                       ? static_cast<long double>(e)
+                       : static_cast<long double>(e) * static_cast<long double>(e);
+        }
+        if (method == DistMethod::norm2 && c.dims > 1) row = std::sqrt(row);
+        total += row;
+    }
+    return static_cast<T>(total);
+}
+
+}  // namespace incdtw

@@ -1,0 +1,340 @@
+"""DTW between many series: ``dtw_dismat``, ``dtw_disvec``, ``dtw_cdist``, ``centroid``, ``dba``."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from typing import Any, Optional
+
+import numpy as np
+
+from . import _core
+from . import _validate as v
+from ._results import CentroidResult, DBAResult, DismatResult, DisvecResult
+
+ITER_DIST_METHODS = ("dtw_norm1", "dtw_norm2", "norm1", "norm2", "max", "min")
+
+
+def as_collection(lot: Any, name: str = "lot") -> list[np.ndarray]:
+    """A list of series from a list/tuple of arrays (any lengths) or a 2-D ``(k, length)`` /
+    3-D ``(k, length, dims)`` array of equal-length series; float32 only when every series is."""
+    if isinstance(lot, np.ndarray):
+        if lot.ndim not in (2, 3):
+            raise ValueError(
+                f"{name} as an array must be 2-D (k univariate series of equal length) or 3-D "
+                f"(k, length, dims), got {lot.ndim}-D; pass a list for series of different lengths"
+            )
+        items = list(lot)
+    elif isinstance(lot, (list, tuple)):
+        items = list(lot)
+    else:
+        raise TypeError(f"{name} must be a list of series or a 2-D/3-D array, got {type(lot).__name__}")
+    if not items:
+        raise ValueError(f"{name} must not be empty")
+    series = [v.as_series(x, f"{name}[{k}]") for k, x in enumerate(items)]
+    dims = v.dims_of(series[0])
+    for k, s in enumerate(series):
+        if v.dims_of(s) != dims:
+            raise ValueError(
+                f"{name}[{k}] has {v.dims_of(s)} dimensions but {name}[0] has {dims}: all series need the same "
+                "number of dimensions"
+            )
+    dtype = v.float_dtype(*series)
+    return [v.to_float(s, dtype) for s in series]
+
+
+def _n_jobs(n_jobs: Any) -> int:
+    if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, numbers.Integral):
+        raise TypeError(f"n_jobs must be an integer (-1 for all cores), got {n_jobs!r}")
+    n = int(n_jobs)
+    if n == 0 or n < -1:
+        raise ValueError(f"n_jobs must be -1 (all cores) or >= 1, got {n}")
+    return n
+
+
+def _options(dist_method: str, step_pattern: str, normalize: bool, ws: Any, threshold: Any, n_jobs: Any) -> dict:
+    v.check_choice(dist_method, "dist_method", v.DIST_METHODS)
+    v.check_choice(step_pattern, "step_pattern", v.STEP_PATTERNS)
+    norm = v.check_flag(normalize, "normalize")
+    if norm and step_pattern == "symmetric1":
+        raise ValueError(
+            "normalize=True needs step_pattern='symmetric2': symmetric1 distances do not grow with the lengths "
+            "(IncDTW: It is recommended to use step_pattern 'symmetric2' to compare time series of different "
+            "lengths); pass normalize=False"
+        )
+    return dict(
+        dist_method=dist_method, step_pattern=step_pattern, ws=v.check_ws(ws), threshold=v.check_threshold(threshold),
+        normalize=norm, n_jobs=_n_jobs(n_jobs),
+    )
+
+
+def _input(opts: dict) -> dict:
+    return {k: opts[k] for k in ("dist_method", "ws", "normalize", "threshold", "step_pattern", "n_jobs")}
+
+
+def dtw_dismat(
+    lot: Any,
+    dist_method: str = "norm1",
+    step_pattern: str = "symmetric2",
+    normalize: bool = True,
+    ws: Optional[float] = None,
+    threshold: Optional[float] = None,
+    return_matrix: bool = False,
+    n_jobs: int = -1,
+) -> DismatResult:
+    """Pairwise DTW distances of a collection, in parallel (IncDTW's ``dtw_dismat``).
+
+    Parameters
+    ----------
+    lot : list of array_like, or ndarray
+        Series of shape ``(length,)`` or ``(length, dims)`` (any lengths, the same dims), or a 2-D
+        array ``(k, length)`` of univariate / 3-D array ``(k, length, dims)`` of multivariate series.
+    dist_method, step_pattern, ws
+        As in :func:`incdtw.dtw`; with ``ws`` every pair must be feasible (the message names the
+        pair that is not).
+    normalize : bool, default True
+        ``distance / (n + m)`` (needs ``symmetric2``, as in IncDTW).
+    threshold : float, optional
+        Early abandoning on the distance: ``nan`` for pairs above it.
+    return_matrix : bool
+        The square ``(k, k)`` matrix (zero diagonal) instead of the condensed vector.
+    n_jobs : int, default -1
+        Threads (OpenMP, GIL released); ``-1`` = all cores. Results do not depend on it, bit for bit.
+
+    Returns
+    -------
+    DismatResult
+        ``input`` (the options) and ``dismat``: condensed distances in the order of
+        ``scipy.spatial.distance.pdist`` (and R's ``dist``): pairs ``(0, 1), (0, 2), ..., (1, 2), ...``,
+        so ``scipy.spatial.distance.squareform`` and ``scipy.cluster.hierarchy.linkage`` take it.
+
+    Examples
+    --------
+    >>> import numpy as np, incdtw
+    >>> lot = [np.sin(np.arange(20) / 3), np.sin(np.arange(25) / 4), np.cos(np.arange(18) / 3)]
+    >>> r = incdtw.dtw_dismat(lot)
+    >>> r.dismat.shape, incdtw.dtw_dismat(lot, return_matrix=True).dismat.shape
+    ((3,), (3, 3))
+    >>> bool(r.dismat[0] == incdtw.dtw2vec(lot[0], lot[1]).normalized_distance)
+    True
+    """
+    opts = _options(dist_method, step_pattern, normalize, ws, threshold, n_jobs)
+    matrix = v.check_flag(return_matrix, "return_matrix")
+    series = as_collection(lot)
+    if len(series) < 2:
+        raise ValueError("lot must hold at least two series for a distance matrix")
+    k = len(series)
+    v.ensure_fits(8 * k * (k - 1) // 2 * (3 if matrix else 1), f"the distance matrix of {k} series",
+                  "use dtw_disvec() for one query at a time")
+    condensed = _core.dtw_dismat(series, **opts)
+    return DismatResult(input=_input(opts), dismat=_square(condensed, k) if matrix else condensed)
+
+
+def _square(condensed: np.ndarray, k: int) -> np.ndarray:
+    out = np.zeros((k, k), dtype=condensed.dtype)
+    i, j = np.triu_indices(k, 1)
+    out[i, j] = condensed
+    out[j, i] = condensed
+    return out
+
+
+def dtw_disvec(
+    Q: Any,
+    lot: Any,
+    dist_method: str = "norm1",
+    step_pattern: str = "symmetric2",
+    normalize: bool = True,
+    ws: Optional[float] = None,
+    threshold: Optional[float] = None,
+    n_jobs: int = -1,
+) -> DisvecResult:
+    """DTW distances of one query to every series of a collection (IncDTW's ``dtw_disvec``).
+
+    Parameters are those of :func:`dtw_dismat`; ``Q`` has the collection's number of dimensions.
+
+    Returns
+    -------
+    DisvecResult
+        ``input`` and ``disvec`` (``disvec[k]`` = distance of Q and ``lot[k]``).
+
+    Examples
+    --------
+    >>> import numpy as np, incdtw
+    >>> lot = [np.sin(np.arange(20) / 3), np.cos(np.arange(18) / 3)]
+    >>> incdtw.dtw_disvec(np.sin(np.arange(22) / 3), lot, normalize=False).disvec.shape
+    (2,)
+    """
+    opts = _options(dist_method, step_pattern, normalize, ws, threshold, n_jobs)
+    series = as_collection(lot)
+    Qa = v.as_series(Q, "Q")
+    if v.dims_of(Qa) != v.dims_of(series[0]):
+        raise ValueError(
+            f"Q has {v.dims_of(Qa)} dimensions but the series of lot have {v.dims_of(series[0])}"
+        )
+    dtype = v.float_dtype(Qa, series[0])
+    series = [v.to_float(s, dtype) for s in series]
+    return DisvecResult(input=_input(opts), disvec=_core.dtw_disvec(v.to_float(Qa, dtype), series, **opts))
+
+
+def dtw_cdist(
+    X: Any,
+    Y: Any = None,
+    dist_method: str = "norm1",
+    step_pattern: str = "symmetric2",
+    normalize: bool = True,
+    ws: Optional[float] = None,
+    threshold: Optional[float] = None,
+    n_jobs: int = -1,
+) -> np.ndarray:
+    """DTW distances of every series of X to every series of Y (beyond IncDTW; the shape a 1-NN
+    classifier needs: ``dtw_cdist(test, train).argmin(axis=1)``).
+
+    Parameters
+    ----------
+    X, Y : collections as in :func:`dtw_dismat`
+        ``Y=None`` compares X with itself (the square matrix, with zero diagonal).
+    Others
+        As in :func:`dtw_dismat`.
+
+    Returns
+    -------
+    ndarray, shape (len(X), len(Y))
+
+    Examples
+    --------
+    >>> import numpy as np, incdtw
+    >>> train = [np.sin(np.arange(20) / 3), np.cos(np.arange(20) / 3)]
+    >>> test = [np.sin(np.arange(24) / 3.5)]
+    >>> incdtw.dtw_cdist(test, train).argmin(axis=1)
+    array([0])
+    """
+    opts = _options(dist_method, step_pattern, normalize, ws, threshold, n_jobs)
+    xs = as_collection(X, "X")
+    ys = xs if Y is None else as_collection(Y, "Y")
+    if v.dims_of(xs[0]) != v.dims_of(ys[0]):
+        raise ValueError(f"X has {v.dims_of(xs[0])} dimensions but Y has {v.dims_of(ys[0])}")
+    dtype = v.float_dtype(xs[0], ys[0])
+    xs = [v.to_float(s, dtype) for s in xs]
+    ys = [v.to_float(s, dtype) for s in ys]
+    v.ensure_fits(8 * len(xs) * len(ys), f"the {len(xs)} x {len(ys)} distance matrix", "compare in blocks")
+    return _core.dtw_cdist(xs, ys, **opts)  # type: ignore[no-any-return]
+
+
+def centroid(
+    lot: Any,
+    dist_method: str = "norm1",
+    step_pattern: str = "symmetric2",
+    normalize: bool = True,
+    ws: Optional[float] = None,
+    n_jobs: int = -1,
+) -> CentroidResult:
+    """The medoid: the series with the smallest sum of DTW distances to all others (IncDTW's
+    ``centroid``; the first of equal sums).
+
+    Returns
+    -------
+    CentroidResult
+        ``centroid_index`` (0-based) and ``dismat_result`` (:func:`dtw_dismat` with the square matrix).
+
+    Examples
+    --------
+    >>> import numpy as np, incdtw
+    >>> lot = [np.sin(np.arange(20) / 3), np.sin(np.arange(22) / 3.2), np.cos(np.arange(18) / 3)]
+    >>> incdtw.centroid(lot).centroid_index
+    1
+    """
+    opts = _options(dist_method, step_pattern, normalize, ws, None, n_jobs)
+    series = as_collection(lot)
+    if len(series) < 2:
+        raise ValueError("lot must hold at least two series to have a centroid")
+    condensed = _core.dtw_dismat(series, **opts)
+    index = _core.medoid(np.ascontiguousarray(condensed, dtype=np.float64), len(series))
+    return CentroidResult(
+        centroid_index=int(index),
+        dismat_result=DismatResult(input=_input(opts), dismat=_square(condensed, len(series))),
+    )
+
+
+def dba(
+    lot: Any,
+    m0: Any = None,
+    iterMax: int = 10,
+    eps: Optional[float] = None,
+    dist_method: str = "norm1",
+    step_pattern: str = "symmetric2",
+    ws: Optional[float] = None,
+    iter_dist_method: str = "dtw_norm1",
+    n_jobs: int = -1,
+) -> DBAResult:
+    """DTW barycenter averaging (IncDTW's ``dba``).
+
+    Each iteration aligns the barycenter with every series (in parallel) and replaces each of its
+    rows by the mean of the series' rows aligned to it *and the row itself* (IncDTW includes the old
+    barycenter in the average, unlike the original DBA).
+
+    Parameters
+    ----------
+    lot : collection as in :func:`dtw_dismat`
+    m0 : array_like, optional
+        The start; ``None``: the medoid (:func:`centroid` with ``normalize=True``).
+    iterMax : int, default 10
+    eps : float, optional
+        Stop before storing an iteration whose change (``iter_dist_method``) is below ``eps``.
+    dist_method, step_pattern, ws
+        Of the alignments (:func:`incdtw.dtw`).
+    iter_dist_method : {"dtw_norm1", "dtw_norm2", "norm1", "norm2", "max", "min"}
+        The change between iterations: the normalized symmetric2 DTW distance with norm1 or norm2,
+        ``sum|m1 - m2| / (d * 2 n)``, ``sqrt(sum (m1 - m2)^2) / (d * 2 n)``, ``max|m1 - m2|``,
+        ``min|m1 - m2|``.
+    n_jobs : int, default -1
+
+    Returns
+    -------
+    DBAResult
+        ``input``, ``m1`` (the barycenter), ``iterations`` (``[0]`` = m0), ``iterDist_m2lot`` and
+        ``iterDist_m2lot_norm`` (per iteration, the distances of the barycenter to each series),
+        ``iterDist_m2m`` (the changes). Univariate input gives 1-D barycenters.
+
+    Examples
+    --------
+    >>> import numpy as np, incdtw
+    >>> t = np.arange(30) / 4
+    >>> lot = [np.sin(t), np.sin(t + 0.3), np.sin(t[:26])]
+    >>> r = incdtw.dba(lot, iterMax=3)
+    >>> r.m1.shape, len(r.iterations)
+    ((30,), 4)
+    """
+    v.check_choice(dist_method, "dist_method", v.DIST_METHODS)
+    v.check_choice(step_pattern, "step_pattern", v.STEP_PATTERNS)
+    v.check_choice(iter_dist_method, "iter_dist_method", ITER_DIST_METHODS)
+    w = v.check_ws(ws)
+    iters = v.check_count(iterMax, "iterMax", 1)
+    e = None if eps is None else v.check_threshold(eps, "eps")
+    jobs = _n_jobs(n_jobs)
+    series = as_collection(lot)
+    if m0 is None:
+        start = series[centroid(series, dist_method, step_pattern, True, w, jobs).centroid_index]
+    else:
+        start = v.as_series(m0, "m0")
+        if v.dims_of(start) != v.dims_of(series[0]):
+            raise ValueError(f"m0 has {v.dims_of(start)} dimensions but the series of lot have {v.dims_of(series[0])}")
+    dtype = v.float_dtype(start, series[0])
+    series = [v.to_float(s, dtype) for s in series]
+    m0f = v.to_float(start, dtype)
+    iterations, dist, norm, m2m = _core.dba(
+        series, m0f, dist_method=dist_method, step_pattern=step_pattern, ws=w, iter_max=iters, eps=e,
+        iter_dist_method=iter_dist_method, n_jobs=jobs,
+    )
+    if m0f.ndim == 1:  # univariate in, univariate out
+        iterations = [it.reshape(-1) for it in iterations]
+    return DBAResult(
+        input=dict(iterMax=iters, eps=e, step_pattern=step_pattern, dist_method=dist_method, ws=w,
+                   iter_dist_method=iter_dist_method),
+        m1=iterations[-1], iterations=iterations, iterDist_m2lot=dist, iterDist_m2lot_norm=norm, iterDist_m2m=m2m,
+    )
+
+
+def DBA(*args: Any, **kwargs: Any) -> DBAResult:
+    """Deprecated alias of :func:`dba` (as in IncDTW)."""
+    warnings.warn("DBA() is deprecated, use dba()", DeprecationWarning, stacklevel=2)
+    return dba(*args, **kwargs)
