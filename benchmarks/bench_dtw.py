@@ -33,6 +33,14 @@ try:
     import dtw as dtwpython  # dtw-python
 except ImportError:  # pragma: no cover
     dtwpython = None
+try:
+    from tslearn.metrics import cdist_dtw as tslearn_cdist
+except ImportError:  # pragma: no cover
+    tslearn_cdist = None
+try:
+    from aeon.distances import pairwise_distance as aeon_pairwise
+except ImportError:  # pragma: no cover
+    aeon_pairwise = None
 
 
 @dataclass
@@ -298,6 +306,103 @@ def stream_accel(ctx: Context) -> None:
         ctx.rows.append(Row(name, label, t, n * total, check))
 
 
+def squared_sym1(**kw: object) -> dict:
+    """The recurrence the peers use (symmetric1, squared differences, no normalisation); they
+    return the square root."""
+    return dict(step_pattern="symmetric1", dist_method="norm2_square", normalize=False, **kw)
+
+
+@workload("dismat")
+def dismat(ctx: Context) -> None:
+    """The distance matrix of 300 random walks of length 256 (44,850 pairs), all cores, and the
+    speedup of incdtw from one thread to two."""
+    k, length = (60, 128) if ctx.quick else (300, 256)
+    rng = np.random.default_rng(21)
+    X = np.cumsum(rng.standard_normal((k, length)), axis=1)
+    cells = k * (k - 1) // 2 * length * length
+    name = f"distance matrix {k} x length {length}, sym1 squared"
+    t1, _ = best_time(lambda: incdtw.dtw_dismat(X, n_jobs=1, **squared_sym1()).dismat, max(1, ctx.repeat // 2))
+    t, ours = best_time(lambda: incdtw.dtw_dismat(X, n_jobs=-1, **squared_sym1()).dismat, ctx.repeat)
+    root = np.sqrt(ours)
+    peers = [Row(name, "incdtw.dtw_dismat(n_jobs=1)", t1, cells, f"speedup 1 -> all cores: {t1 / t:.2f}x")]
+    if dtai is not None:
+        tp, theirs = best_time(lambda: dtai.distance_matrix_fast(list(X), compact=True, parallel=True), ctx.repeat)
+        peers.append(Row(name, "dtaidistance.distance_matrix_fast(parallel)", tp, cells,
+                         f"sqrt equal: {np.allclose(root, theirs, rtol=1e-12)}"))
+    if tslearn_cdist is not None:
+        tp, theirs = best_time(lambda: tslearn_cdist(X, n_jobs=-1), max(1, ctx.repeat // 2))
+        iu = np.triu_indices(k, 1)
+        peers.append(Row(name, "tslearn.cdist_dtw(n_jobs=-1)", tp, cells,
+                         f"sqrt equal: {np.allclose(root, theirs[iu], rtol=1e-10)}"))
+    if aeon_pairwise is not None:
+        tp, theirs = best_time(lambda: aeon_pairwise(X, method="dtw", n_jobs=-1), max(1, ctx.repeat // 2))
+        iu = np.triu_indices(k, 1)
+        peers.append(Row(name, "aeon.pairwise_distance(dtw, n_jobs=-1)", tp, cells,
+                         f"equal: {np.allclose(ours, theirs[iu], rtol=1e-10)}"))
+    add(ctx, name, Row(name, "incdtw.dtw_dismat(n_jobs=-1)", t, cells), peers)
+
+
+@workload("disvec")
+def disvec(ctx: Context) -> None:
+    """One query against 10,000 random walks of length 256, with and without a 10 % window."""
+    k, length = (1_000, 128) if ctx.quick else (10_000, 256)
+    rng = np.random.default_rng(22)
+    X = np.cumsum(rng.standard_normal((k, length)), axis=1)
+    q = np.cumsum(rng.standard_normal(length))
+    for ws in (None, length // 10):
+        cells = k * (length * length if ws is None else band_cells(length, length, ws))
+        name = f"1 query x {k} series of length {length}, ws={ws}"
+        t, ours = best_time(lambda: incdtw.dtw_disvec(q, X, ws=ws, **squared_sym1()).disvec, ctx.repeat)
+        root = np.sqrt(ours)
+        peers = []
+        if dtai is not None:
+            series = [q, *X]
+            kw = {} if ws is None else {"window": ws + 1}
+            tp, theirs = best_time(lambda: dtai.distance_matrix_fast(series, block=((0, 1), (1, k + 1)), compact=True,
+                                                                      parallel=True, **kw), ctx.repeat)
+            peers.append(Row(name, "dtaidistance.distance_matrix_fast(block)", tp, cells,
+                             f"sqrt equal: {np.allclose(root, theirs, rtol=1e-12)}"))
+        if tslearn_cdist is not None:
+            kw = {} if ws is None else {"global_constraint": "sakoe_chiba", "sakoe_chiba_radius": ws}
+            tp, theirs = best_time(lambda: tslearn_cdist(q[None, :], X, n_jobs=-1, **kw), max(1, ctx.repeat // 2))
+            peers.append(Row(name, "tslearn.cdist_dtw(n_jobs=-1)", tp, cells,
+                             f"sqrt equal: {np.allclose(root, theirs[0], rtol=1e-10)}"))
+        if aeon_pairwise is not None:
+            kw = {} if ws is None else {"window": ws / length}
+            tp, theirs = best_time(lambda: aeon_pairwise(q[None, :], X, method="dtw", n_jobs=-1, **kw),
+                                   max(1, ctx.repeat // 2))
+            peers.append(Row(name, "aeon.pairwise_distance(dtw, n_jobs=-1)", tp, cells,
+                             f"equal: {np.allclose(ours, theirs[0], rtol=1e-10)}"))
+        add(ctx, name, Row(name, "incdtw.dtw_disvec", t, cells), peers)
+
+
+@workload("dismat-accel")
+def dismat_accel(ctx: Context) -> None:
+    """The distance matrix of the 100 walk recordings of ../shared/data (3 axes, 187 to 3,153 samples)."""
+    walk = accelerometer("walk")
+    if walk is None:
+        rng = np.random.default_rng(23)
+        walk = [np.cumsum(rng.standard_normal((int(n), 3)), axis=0) for n in rng.integers(187, 3153, 100)]
+        source = "random walks (../shared/data absent)"
+    else:
+        source = "walk.json"
+    if ctx.quick:
+        walk = walk[:20]
+    k = len(walk)
+    cells = sum(len(walk[i]) * len(walk[j]) for i in range(k) for j in range(i + 1, k))
+    name = f"distance matrix of {k} accelerometer series x 3, sym1 squared ({source})"
+    t, ours = best_time(lambda: incdtw.dtw_dismat(walk, **squared_sym1()).dismat, max(1, ctx.repeat // 3))
+    peers = []
+    if dtai is not None:
+        from dtaidistance import dtw_ndim
+
+        tp, theirs = best_time(lambda: dtw_ndim.distance_matrix_fast(walk, compact=True, parallel=True),
+                               max(1, ctx.repeat // 3))
+        peers.append(Row(name, "dtaidistance.dtw_ndim.distance_matrix_fast", tp, cells,
+                         f"sqrt equal: {np.allclose(np.sqrt(ours), theirs, rtol=1e-12)}"))
+    add(ctx, name, Row(name, "incdtw.dtw_dismat(n_jobs=-1)", t, cells), peers)
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
@@ -308,7 +413,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     ctx = Context(quick=args.quick, repeat=max(1, args.repeat))
     print(f"incdtw {incdtw.__version__}, numpy {np.__version__}, python {platform.python_version()}, "
           f"{platform.machine()}; peers: dtaidistance {'yes' if dtai else 'missing'}, "
-          f"dtw-python {'yes' if dtwpython else 'missing'}")
+          f"dtw-python {'yes' if dtwpython else 'missing'}, tslearn {'yes' if tslearn_cdist else 'missing'}, "
+          f"aeon {'yes' if aeon_pairwise else 'missing'}")
     for name, fn in WORKLOADS:
         if args.only and name not in args.only:
             continue
