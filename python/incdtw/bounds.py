@@ -124,6 +124,12 @@ def lowerbound(
     ``norm2`` each row's Euclidean norm of them, ``norm2_square`` their squares (one dimension:
     ``|e|`` for norm1 and norm2, ``e**2`` for norm2_square).
 
+    IncDTW's envelope covers rows ``i - ws .. i + ws - 1``, one row short of the window
+    ``|i - j| <= ws``: the bound never exceeds the DTW distance (either step pattern) of Q and a C
+    not longer than Q with the window ``ws - 1`` (``Q=[0, 0, 5, 5]``, ``C=[0, 5, 5, 5]``, ``ws=1``:
+    bound 5, symmetric1 DTW with ``ws=1`` is 0). Build the envelope with ``ws + 1`` to bound DTW
+    with window ``ws``.
+
     Parameters
     ----------
     C : array_like, shape (m,) or (m, d)

@@ -313,6 +313,11 @@ def dba(
     jobs = _n_jobs(n_jobs)
     series = as_collection(lot)
     if m0 is None:
+        if step_pattern == "symmetric1":
+            raise ValueError(
+                "dba with m0=None starts from the medoid, which IncDTW finds with normalized distances and so "
+                "needs step_pattern='symmetric2'; pass m0 to use symmetric1"
+            )
         start = series[centroid(series, dist_method, step_pattern, True, w, jobs).centroid_index]
     else:
         start = v.as_series(m0, "m0")

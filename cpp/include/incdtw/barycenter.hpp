@@ -99,7 +99,7 @@ DbaResult<T> dba(const Collection<T>& lot, SeriesView<T> m0, const DbaOptions& o
     detail::check_series(m0, "m0");
     detail::check_collection(lot, "lot", m0.dims);
     detail::check_pairs_feasible(Collection<T>{m0}, "m0", lot, "lot", opt.dtw.window);
-    const int threads = detail::resolve_threads(opt.n_jobs);
+    const int threads = detail::threads_for(detail::pair_cells(Collection<T>{m0}, lot), opt.n_jobs);
     const index_t n = m0.length, d = m0.dims;
     DtwOptions align = opt.dtw;
     align.return_gcm = false;

@@ -56,7 +56,17 @@ index_t check_collection(const Collection<T>& lot, const char* name, index_t dim
     return dims;
 }
 
+/// Total cells of all pairs of a and b (for the thread decision).
+template <class T>
+double pair_cells(const Collection<T>& a, const Collection<T>& b) {
+    double sa = 0, sb = 0;
+    for (const auto& s : a) sa += static_cast<double>(s.length);
+    for (const auto& s : b) sb += static_cast<double>(s.length);
+    return sa * sb;
+}
+
 /// With a window every pair must be feasible: the longest against the shortest.
+
 template <class T>
 void check_pairs_feasible(const Collection<T>& a, const char* a_name, const Collection<T>& b, const char* b_name,
                           index_t window) {
@@ -64,13 +74,16 @@ void check_pairs_feasible(const Collection<T>& a, const char* a_name, const Coll
     auto by_length = [](const SeriesView<T>& x, const SeriesView<T>& y) { return x.length < y.length; };
     const auto a_min = std::min_element(a.begin(), a.end(), by_length), a_max = std::max_element(a.begin(), a.end(), by_length);
     const auto b_min = std::min_element(b.begin(), b.end(), by_length), b_max = std::max_element(b.begin(), b.end(), by_length);
+    // a one-series "collection" (the query, m0) is named without an index
+    auto label = [](const Collection<T>& s, const char* name, auto it) {
+        return s.size() == 1 ? std::string(name) : std::string(name) + "[" + std::to_string(it - s.begin()) + "]";
+    };
     auto check = [&](auto ia, auto ib) {
         if (!window_feasible(ia->length, ib->length, window)) {
-            throw std::invalid_argument(
-                "window size is too small, no warping path can be found for the pair " + std::string(a_name) + "[" +
-                std::to_string(ia - a.begin()) + "] (length " + std::to_string(ia->length) + ") and " + b_name + "[" +
-                std::to_string(ib - b.begin()) + "] (length " + std::to_string(ib->length) + "): |difference| > ws = " +
-                std::to_string(window));
+            throw std::invalid_argument("window size is too small, no warping path can be found for the pair " +
+                                        label(a, a_name, ia) + " (length " + std::to_string(ia->length) + ") and " +
+                                        label(b, b_name, ib) + " (length " + std::to_string(ib->length) +
+                                        "): |difference| > ws = " + std::to_string(window));
         }
     };
     check(a_max, b_min);
@@ -98,7 +111,8 @@ std::vector<T> dtw_dismat(const Collection<T>& lot, const CollectionOptions& opt
     const auto n = static_cast<index_t>(lot.size());
     std::vector<T> out(static_cast<std::size_t>(n * (n - 1) / 2));
     // Row i holds the pairs (i, j > i); rows are scheduled dynamically (they shrink with i).
-    detail::parallel_for(n - 1, detail::resolve_threads(opt.n_jobs), [&](index_t i) {
+    const int threads = detail::threads_for(detail::pair_cells(lot, lot) / 2, opt.n_jobs);
+    detail::parallel_for(n - 1, threads, [&](index_t i) {
         const index_t base = i * n - i * (i + 1) / 2 - i - 1;  // condensed index of (i, j) is base + j
         for (index_t j = i + 1; j < n; ++j) {
             out[static_cast<std::size_t>(base + j)] = detail::pair_value(lot[static_cast<std::size_t>(i)],
@@ -117,7 +131,8 @@ std::vector<T> dtw_disvec(SeriesView<T> q, const Collection<T>& lot, const Colle
     const Collection<T> qs{q};
     detail::check_pairs_feasible(qs, "Q", lot, "lot", opt.dtw.window);
     std::vector<T> out(lot.size());
-    detail::parallel_for(static_cast<index_t>(lot.size()), detail::resolve_threads(opt.n_jobs), [&](index_t k) {
+    const int threads = detail::threads_for(detail::pair_cells(qs, lot), opt.n_jobs);
+    detail::parallel_for(static_cast<index_t>(lot.size()), threads, [&](index_t k) {
         out[static_cast<std::size_t>(k)] = detail::pair_value(q, lot[static_cast<std::size_t>(k)], opt);
     });
     return out;
@@ -133,7 +148,8 @@ Matrix<T> dtw_cdist(const Collection<T>& x, const Collection<T>& y, const Collec
     const auto nx = static_cast<index_t>(x.size());
     const auto ny = static_cast<index_t>(y.size());
     Matrix<T> out(nx, ny, T{0});
-    detail::parallel_for(nx * ny, detail::resolve_threads(opt.n_jobs), [&](index_t k) {
+    const int threads = detail::threads_for(detail::pair_cells(x, y), opt.n_jobs);
+    detail::parallel_for(nx * ny, threads, [&](index_t k) {
         const index_t i = k / ny, j = k % ny;
         out(i, j) = detail::pair_value(x[static_cast<std::size_t>(i)], y[static_cast<std::size_t>(j)], opt);
     });

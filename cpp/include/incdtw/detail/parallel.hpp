@@ -26,6 +26,13 @@ inline int resolve_threads(int n_jobs) {
 #endif
 }
 
+/// Threads for a job of about `cells` DTW cells: one below a few million cells, where starting and
+/// (on a busy machine) spin-waiting threads costs more than the job.
+inline int threads_for(double cells, int n_jobs) {
+    const int threads = resolve_threads(n_jobs);
+    return cells < 4.0e6 ? 1 : threads;
+}
+
 /// body(k) for k in [0, count) on `threads` threads, dynamically scheduled (items may differ in
 /// cost). The first exception thrown by a body is rethrown after the loop.
 template <class Body>
