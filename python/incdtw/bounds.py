@@ -41,7 +41,8 @@ def scale(
         ``"z"``: ``(x - mean) / sd`` with ``sd = sqrt(sum (x - mean)^2 / (n - 1))``; ``"01"``:
         ``(x - min) / (max - min)``.
     threshold : float, default 1e-5
-        When ``sd`` (or ``max - min``) is not above it, ``x`` is only shifted (also for ``n = 1``).
+        When ``sd`` (or ``max - min``) is not above it, ``x`` is only shifted (also for ``n = 1``
+        around its own mean; around a given ``xmean`` one value scales to 0, as in IncDTW).
     xmean, xsd, xmin, xmax : float, optional
         Fixed parameters instead of the column's own (the same for every column).
 

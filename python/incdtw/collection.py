@@ -99,7 +99,8 @@ def dtw_dismat(
     return_matrix : bool
         The square ``(k, k)`` matrix (zero diagonal) instead of the condensed vector.
     n_jobs : int, default -1
-        Threads (OpenMP, GIL released); ``-1`` = all cores. Results do not depend on it, bit for bit.
+        Threads (OpenMP, GIL released); ``-1`` = all cores, at most the number of processors
+        (small jobs run on one). Results do not depend on it, bit for bit.
 
     Returns
     -------

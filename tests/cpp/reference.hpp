@@ -351,6 +351,37 @@ Series<T> random_series(std::mt19937& rng, index_t length, index_t dims, bool in
     return ints ? random_ints<T>(rng, length, dims) : random_walk<T>(rng, length, dims);
 }
 
+// ---- collections (test_collection.cpp, test_barycenter.cpp) -----------------------------------
+
+/// `count` random series with lengths in [min_len, max_len] and `dims` dimensions.
+template <class T>
+std::vector<Series<T>> random_collection(std::mt19937& rng, index_t count, index_t min_len, index_t max_len,
+                                         index_t dims, bool ints) {
+    std::vector<Series<T>> lot;
+    for (index_t k = 0; k < count; ++k) {
+        lot.push_back(random_series<T>(rng, random_index(rng, min_len, max_len), dims, ints));
+    }
+    return lot;
+}
+
+/// Views of the series: the collection argument of incdtw's collection functions (incdtw::Collection).
+template <class T>
+std::vector<incdtw::SeriesView<T>> views_of(const std::vector<Series<T>>& lot) {
+    std::vector<incdtw::SeriesView<T>> out;
+    for (const Series<T>& s : lot) out.push_back(s.view());
+    return out;
+}
+
+/// A random feasible window when every pair's |length difference| is at most `min_window`: none,
+/// exactly min_window, or a little wider.
+inline index_t random_window(std::mt19937& rng, index_t min_window) {
+    switch (random_index(rng, 0, 2)) {
+        case 0: return -1;
+        case 1: return min_window;
+        default: return min_window + random_index(rng, 1, 6);
+    }
+}
+
 /// Runs check(q, c, k) on `count` random cases drawn from `seed` (INFO names the case on failure).
 /// Every `ints_every`-th case (0: none, 1: all) uses integer-valued series, which make ties.
 template <class T, class Check>

@@ -360,7 +360,10 @@ def naive_scale_column(x: np.ndarray, type_: str, threshold: float, xmean=None, 
         if xsd is not None:
             sd = xsd
         else:
-            sd = math.sqrt(math.fsum((x - mu) ** 2) / (n - 1)) if n > 1 else math.nan
+            # R's formula: n = 1 gives 0/0 = nan around the own mean (shift only) and s/0 = inf
+            # around a given mean ((x - mu) / inf = 0)
+            s = math.fsum((x - mu) ** 2)
+            sd = math.sqrt(s / (n - 1)) if n > 1 else (math.nan if s == 0 else math.inf)
         return (x - mu) / sd if sd > threshold else x - mu
     lo = float(np.min(x)) if xmin is None else xmin
     hi = float(np.max(x)) if xmax is None else xmax

@@ -97,7 +97,7 @@ DbaResult<T> dba(const Collection<T>& lot, SeriesView<T> m0, const DbaOptions& o
     validate(opt.dtw);
     if (opt.iter_max < 1) throw std::invalid_argument("iterMax must be >= 1");
     detail::check_series(m0, "m0");
-    detail::check_collection(lot, "lot", m0.dims);
+    detail::check_collection(lot, "lot", m0.dims, "m0");
     detail::check_pairs_feasible(Collection<T>{m0}, "m0", lot, "lot", opt.dtw.window);
     const int threads = detail::threads_for(detail::pair_cells(Collection<T>{m0}, lot), opt.n_jobs);
     const index_t n = m0.length, d = m0.dims;
@@ -155,7 +155,9 @@ DbaResult<T> dba(const Collection<T>& lot, SeriesView<T> m0, const DbaOptions& o
 }
 
 /// Index of the series whose distances to all others (condensed, as dtw_dismat returns them for n
-/// series) have the smallest sum; the first of equal sums. Sums in long double, as R's colSums.
+/// series) have the smallest sum; the first of equal sums. Sums in long double, as R's colSums; a
+/// sum with a NaN (an early-abandoned pair) is passed over, as R's which.min does. Throws
+/// std::invalid_argument when the sizes do not fit or every sum is NaN.
 template <class T>
 index_t medoid(const std::vector<T>& condensed, index_t n) {
     if (n < 1 || static_cast<index_t>(condensed.size()) != n * (n - 1) / 2) {
@@ -169,10 +171,12 @@ index_t medoid(const std::vector<T>& condensed, index_t n) {
             sums[static_cast<std::size_t>(j)] += condensed[static_cast<std::size_t>(k)];
         }
     }
-    index_t best = 0;
-    for (index_t i = 1; i < n; ++i) {
-        if (sums[static_cast<std::size_t>(i)] < sums[static_cast<std::size_t>(best)]) best = i;
+    index_t best = -1;
+    for (index_t i = 0; i < n; ++i) {
+        const long double x = sums[static_cast<std::size_t>(i)];
+        if (!std::isnan(x) && (best < 0 || x < sums[static_cast<std::size_t>(best)])) best = i;
     }
+    if (best < 0) throw std::invalid_argument("medoid: every sum of distances is NaN");
     return best;
 }
 

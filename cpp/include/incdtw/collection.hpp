@@ -39,18 +39,20 @@ inline void validate(const CollectionOptions& opt) {
 
 namespace detail {
 
-/// Every series finite, non-empty, with `dims` dimensions (dims < 0: those of the first).
+/// Every series finite, non-empty, with `dims` dimensions (dims < 0: those of the first), the
+/// dimensions of the series named `reference` (for messages).
 template <class T>
-index_t check_collection(const Collection<T>& lot, const char* name, index_t dims = -1) {
+index_t check_collection(const Collection<T>& lot, const char* name, index_t dims = -1, const char* reference = "") {
     if (lot.empty()) throw std::invalid_argument(std::string(name) + " must hold at least one series");
     for (std::size_t k = 0; k < lot.size(); ++k) {
         const std::string label = std::string(name) + "[" + std::to_string(k) + "]";
         check_series(lot[k], label.c_str());
         if (dims < 0) dims = lot[k].dims;
         if (lot[k].dims != dims) {
-            throw std::invalid_argument(label + " has " + std::to_string(lot[k].dims) + " dimensions but " +
-                                        (k == 0 ? std::string("Q has ") : std::string(name) + "[0] has ") +
-                                        std::to_string(dims) + ": all series need the same number of dimensions");
+            const std::string other = k == 0 ? std::string(reference) : std::string(name) + "[0]";
+            throw std::invalid_argument(label + " has " + std::to_string(lot[k].dims) + " dimensions but " + other +
+                                        " has " + std::to_string(dims) +
+                                        ": all series need the same number of dimensions");
         }
     }
     return dims;
@@ -127,7 +129,7 @@ template <class T>
 std::vector<T> dtw_disvec(SeriesView<T> q, const Collection<T>& lot, const CollectionOptions& opt) {
     validate(opt);
     detail::check_series(q, "Q");
-    detail::check_collection(lot, "lot", q.dims);
+    detail::check_collection(lot, "lot", q.dims, "Q");
     const Collection<T> qs{q};
     detail::check_pairs_feasible(qs, "Q", lot, "lot", opt.dtw.window);
     std::vector<T> out(lot.size());
@@ -143,7 +145,7 @@ template <class T>
 Matrix<T> dtw_cdist(const Collection<T>& x, const Collection<T>& y, const CollectionOptions& opt) {
     validate(opt);
     const index_t dims = detail::check_collection(x, "X");
-    detail::check_collection(y, "Y", dims);
+    detail::check_collection(y, "Y", dims, "X[0]");
     detail::check_pairs_feasible(x, "X", y, "Y", opt.dtw.window);
     const auto nx = static_cast<index_t>(x.size());
     const auto ny = static_cast<index_t>(y.size());

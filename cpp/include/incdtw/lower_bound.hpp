@@ -15,7 +15,7 @@ namespace incdtw {
 /// Envelope of q (n x d) for a window ws: row i holds (L_1, U_1, ..., L_d, U_d), the minimum and
 /// maximum of q over rows [i - ws, i + ws - 1] (clipped; IncDTW's window is asymmetric: its upper end
 /// is exclusive), and q's own row for ws = 0. O(n d) with monotone queues. Throws
-/// std::invalid_argument for NaN/inf values, an empty q or ws < 0.
+/// std::invalid_argument for NaN/inf values or ws < 0, std::length_error for an empty q.
 template <class T>
 Matrix<T> lowerbound_tube(SeriesView<T> q, index_t ws) {
     detail::check_series(q, "Q");
@@ -58,6 +58,16 @@ T lowerbound(SeriesView<T> c, MatrixView<T> tube, DistMethod method) {
     if (c.length > tube.rows) {
         throw std::invalid_argument("C has " + std::to_string(c.length) + " observations but the tube only " +
                                     std::to_string(tube.rows) + ": C may not be longer than the envelope");
+    }
+    for (index_t k = 0; k < c.length; ++k) {  // the rows that are read: finite, L <= U
+        for (index_t l = 0; l < c.dims; ++l) {
+            const T lo = tube(k, 2 * l), up = tube(k, 2 * l + 1);
+            if (!std::isfinite(lo) || !std::isfinite(up) || lo > up) {
+                throw std::invalid_argument("tube row " + std::to_string(k) + ", dimension " + std::to_string(l) +
+                                            ": the envelope needs finite L <= U, got L = " + std::to_string(lo) +
+                                            ", U = " + std::to_string(up));
+            }
+        }
     }
     long double total = 0.0L;
     for (index_t k = 0; k < c.length; ++k) {

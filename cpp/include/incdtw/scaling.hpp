@@ -31,8 +31,8 @@ struct ScaleOptions {
 ///     given); (x - mu) / sd if sd > threshold, else x - mu (also for N = 1, where sd is NaN);
 ///  zero_one: lo = opt.min or min, hi = opt.max or max; (x - lo) / (hi - lo) if hi - lo > threshold,
 ///     else x - lo.
-/// Sums are accumulated in long double and the rest computed in double, as R does. Throws std::invalid_argument for NaN/inf values
-/// and an empty series.
+/// Sums are accumulated in long double and the rest computed in double, as R does. Throws
+/// std::invalid_argument for NaN/inf values and std::length_error for an empty series.
 template <class T>
 std::vector<T> scale(SeriesView<T> x, const ScaleOptions& opt) {
     detail::check_series(x, "x");
@@ -58,8 +58,8 @@ std::vector<T> scale(SeriesView<T> x, const ScaleOptions& opt) {
                     const double e = at(t) - mu;
                     s += e * e;
                 }
-                sd = n > 1 ? std::sqrt(static_cast<double>(s) / static_cast<double>(n - 1))
-                           : std::numeric_limits<double>::quiet_NaN();
+                // N = 1: 0/0 = NaN around its own mean (shift only), x/0 = inf around a given one
+                sd = std::sqrt(static_cast<double>(s) / static_cast<double>(n - 1));
             }
             shift = mu;
             div = sd;

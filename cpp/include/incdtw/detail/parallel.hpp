@@ -13,14 +13,16 @@
 
 namespace incdtw::detail {
 
-/// Threads for `n_jobs`: -1 = every processor, k >= 1 = k (1 without OpenMP). Throws
-/// std::invalid_argument for 0 and values below -1.
+/// Threads for `n_jobs`: -1 = every processor, k >= 1 = k, at most the number of processors (more
+/// threads only compete for them; tens of thousands would exhaust the process). 1 without OpenMP.
+/// Throws std::invalid_argument for 0 and values below -1.
 inline int resolve_threads(int n_jobs) {
     if (n_jobs == 0 || n_jobs < -1) {
         throw std::invalid_argument("n_jobs must be -1 (all cores) or >= 1, got " + std::to_string(n_jobs));
     }
 #ifdef _OPENMP
-    return n_jobs == -1 ? omp_get_num_procs() : n_jobs;
+    const int procs = omp_get_num_procs();
+    return n_jobs == -1 || n_jobs > procs ? procs : n_jobs;
 #else
     return 1;
 #endif
