@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
+from helpers import make_series, same
 
 import incdtw
 
@@ -27,20 +28,8 @@ FEW = settings(max_examples=100, deadline=None)
 
 
 # -- helpers ----------------------------------------------------------------------------------------
-def make_series(rng: np.random.Generator, length: int, d: int, kind: int) -> np.ndarray:
-    """kind 0: small integers (many ties), 1: multiples of 0.5, 2: real-valued."""
-    shape = (length,) if d == 0 else (length, d)
-    if kind == 0:
-        return rng.integers(-3, 4, size=shape).astype(np.float64)
-    if kind == 1:
-        return rng.integers(-6, 7, size=shape) / 2.0
-    return rng.normal(size=shape)
 
 
-def same(a, b) -> bool:
-    """Same shape, dtype and values (nan where the other has nan): bit-identical results."""
-    a, b = np.asarray(a), np.asarray(b)
-    return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
 
 
 def pair_value(q, c, method, step, normalize, ws, threshold) -> float:

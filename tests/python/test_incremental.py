@@ -13,13 +13,11 @@ import pickle
 
 import numpy as np
 import pytest
+from helpers import same
 
 import incdtw
 
 
-def same(a, b) -> bool:
-    a, b = np.asarray(a), np.asarray(b)
-    return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
 
 
 def seq(start: float, stop: float, length_out: int) -> np.ndarray:

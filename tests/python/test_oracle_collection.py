@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from conftest import decode, load_oracle, scalar
 from test_oracle import assert_close, assert_scalar
+from helpers import ids, opt_int
 
 import incdtw
 
@@ -26,17 +27,8 @@ SCALE_CASES = load_oracle("scale")
 N_JOBS = (1, 2)
 
 
-def ids(cases):
-    return [c["id"] for c in cases]
 
 
-def opt_int(x):
-    """R's NULL -> None, a length-1 numeric vector -> int."""
-    if x is None:
-        return None
-    v = scalar(x)
-    assert v == int(v)
-    return int(v)
 
 
 def opt_float(x):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conftest import decode, load_oracle, scalar
+from helpers import ids, opt_int
 
 import incdtw
 
@@ -19,8 +20,6 @@ DTW_PARTIAL_CASES = load_oracle("dtw_partial")
 PLANE_CASES = load_oracle("planedtw")
 
 
-def ids(cases):
-    return [c["id"] for c in cases]
 
 
 def assert_close(actual, expected, name):
@@ -43,13 +42,6 @@ def series_arg(x):
     return x if isinstance(x, str) else decode(x)
 
 
-def opt_int(x):
-    """R's NULL -> None, a length-1 numeric vector -> int."""
-    if x is None:
-        return None
-    v = scalar(x)
-    assert v == int(v)
-    return int(v)
 
 
 def dm_of(x):
