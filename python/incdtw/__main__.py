@@ -43,6 +43,16 @@ def main() -> None:
     print(f"  best open-end match Q[{part.rangeQ[0]}:{part.rangeQ[1]}] ~ C[{part.rangeC[0]}:{part.rangeC[1]}], "
           f"normalized distance {part.normalized_distance:.6f}")
 
+    # many series: warped copies of the sine and of a cosine, compared pairwise on all cores
+    shifts = rng.uniform(0.2, 1.0, size=8)
+    lot = [np.sin(t[: t.size - 3 * k] + a * np.sin(t[: t.size - 3 * k] / 2)) for k, a in enumerate(shifts)]
+    lot += [np.cos(t[: t.size - 2 * k]) for k in range(4)]
+    d = incdtw.dtw_dismat(lot, return_matrix=True).dismat
+    medoid = incdtw.centroid(lot).centroid_index
+    nearest = [int(np.argsort(row)[1]) for row in d]
+    print(f"distance matrix of {len(lot)} series (8 warped sines, 4 cosines) on all cores:")
+    print(f"  medoid: series {medoid}; nearest neighbour of each: {nearest}")
+
 
 if __name__ == "__main__":
     main()

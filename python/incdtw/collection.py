@@ -52,7 +52,9 @@ def _n_jobs(n_jobs: Any) -> int:
     return n
 
 
-def _options(dist_method: str, step_pattern: str, normalize: bool, ws: Any, threshold: Any, n_jobs: Any) -> dict:
+def _options(
+    dist_method: str, step_pattern: str, normalize: bool, ws: Any, threshold: Any, n_jobs: Any
+) -> dict[str, Any]:
     v.check_choice(dist_method, "dist_method", v.DIST_METHODS)
     v.check_choice(step_pattern, "step_pattern", v.STEP_PATTERNS)
     norm = v.check_flag(normalize, "normalize")
@@ -68,7 +70,7 @@ def _options(dist_method: str, step_pattern: str, normalize: bool, ws: Any, thre
     )
 
 
-def _input(opts: dict) -> dict:
+def _input(opts: dict[str, Any]) -> dict[str, Any]:
     return {k: opts[k] for k in ("dist_method", "ws", "normalize", "threshold", "step_pattern", "n_jobs")}
 
 

@@ -25,3 +25,6 @@ def test_quickstart_runs(capsys):
     out = capsys.readouterr().out
     assert "distance" in out and "equal to dtw: True" in out
     assert out.count("equal to dtw: True") == 2  # dtw2vec and the streamed plane
+    # the 8 warped sines (0-7) have sines as nearest neighbours, the 4 cosines (8-11) cosines
+    nearest = eval(out.split("nearest neighbour of each: ")[1].splitlines()[0])
+    assert all((k < 8) == (j < 8) for k, j in enumerate(nearest))
