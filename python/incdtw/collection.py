@@ -43,6 +43,14 @@ def as_collection(lot: Any, name: str = "lot") -> list[np.ndarray]:
     return [v.to_float(s, dtype) for s in series]
 
 
+def _with_collection(x: np.ndarray, name: str, series: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """A series and a collection with the same dimensions, converted to one float dtype."""
+    if v.dims_of(x) != v.dims_of(series[0]):
+        raise ValueError(f"{name} has {v.dims_of(x)} dimensions but the series of lot have {v.dims_of(series[0])}")
+    dtype = v.float_dtype(x, series[0])
+    return v.to_float(x, dtype), [v.to_float(s, dtype) for s in series]
+
+
 def _n_jobs(n_jobs: Any) -> int:
     if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, numbers.Integral):
         raise TypeError(f"n_jobs must be an integer (-1 for all cores), got {n_jobs!r}")
@@ -168,15 +176,8 @@ def dtw_disvec(
     (2,)
     """
     opts = _options(dist_method, step_pattern, normalize, ws, threshold, n_jobs)
-    series = as_collection(lot)
-    Qa = v.as_series(Q, "Q")
-    if v.dims_of(Qa) != v.dims_of(series[0]):
-        raise ValueError(
-            f"Q has {v.dims_of(Qa)} dimensions but the series of lot have {v.dims_of(series[0])}"
-        )
-    dtype = v.float_dtype(Qa, series[0])
-    series = [v.to_float(s, dtype) for s in series]
-    return DisvecResult(input=_input(opts), disvec=_core.dtw_disvec(v.to_float(Qa, dtype), series, **opts))
+    q, series = _with_collection(v.as_series(Q, "Q"), "Q", as_collection(lot))
+    return DisvecResult(input=_input(opts), disvec=_core.dtw_disvec(q, series, **opts))
 
 
 def dtw_cdist(
@@ -324,11 +325,7 @@ def dba(
         start = series[centroid(series, dist_method, step_pattern, True, w, jobs).centroid_index]
     else:
         start = v.as_series(m0, "m0")
-        if v.dims_of(start) != v.dims_of(series[0]):
-            raise ValueError(f"m0 has {v.dims_of(start)} dimensions but the series of lot have {v.dims_of(series[0])}")
-    dtype = v.float_dtype(start, series[0])
-    series = [v.to_float(s, dtype) for s in series]
-    m0f = v.to_float(start, dtype)
+    m0f, series = _with_collection(start, "m0", series)
     iterations, dist, norm, m2m = _core.dba(
         series, m0f, dist_method=dist_method, step_pattern=step_pattern, ws=w, iter_max=iters, eps=e,
         iter_dist_method=iter_dist_method, n_jobs=jobs,
