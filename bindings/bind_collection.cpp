@@ -1,4 +1,4 @@
-// Bindings of collection.hpp, barycenter.hpp, scaling.hpp and lower_bound.hpp.
+// Bindings of collection.hpp, barycenter.hpp, scaling.hpp, lower_bound.hpp and peaks.hpp.
 #include "common.hpp"
 
 #include <cmath>
@@ -178,6 +178,15 @@ void bind_collection(py::module_& m) {
             });
         },
         "Q"_a, "ws"_a, "Envelope (L, U per dimension) of Q for the window ws.");
+    m.def(
+        "find_peaks",
+        [](const py::array& x, index_t w, bool get_min, bool strict) {
+            const auto [p, n] = vector_view<double>(x, "x");
+            std::vector<index_t> peaks = find_peaks(p, n, w, get_min, strict);
+            const auto len = static_cast<py::ssize_t>(peaks.size());
+            return vector_to_numpy(std::move(peaks), {len});
+        },
+        "x"_a, "w"_a, "get_min"_a, "strict"_a, "0-based indices of the local minima (maxima) within +-w.");
     m.def(
         "lowerbound",
         [](const py::array& c, const py::array& tube, const std::string& dist_method) {

@@ -24,6 +24,14 @@ from .collection import DBA, centroid, dba, dtw_cdist, dtw_disvec, dtw_dismat
 from .dtw import cm, dtw
 from .incremental import dec_dm, dtw_partial, idtw, idtw2vec
 from .plane import PlaneDTW, initialize_plane
+from .simulate import (
+    find_peaks,
+    insert_const,
+    insert_linear_interp,
+    insert_linear_norm,
+    insert_norm,
+    simulate_timewarp,
+)
 from .vector import dtw2vec
 
 __all__ = [
@@ -50,11 +58,17 @@ __all__ = [
     "dtw_dismat",
     "dtw_disvec",
     "dtw_partial",
+    "find_peaks",
     "idtw",
     "idtw2vec",
     "initialize_plane",
+    "insert_const",
+    "insert_linear_interp",
+    "insert_linear_norm",
+    "insert_norm",
     "lowerbound",
     "lowerbound_tube",
     "norm",
     "scale",
+    "simulate_timewarp",
 ]

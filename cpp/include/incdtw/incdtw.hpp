@@ -10,6 +10,7 @@
 #include "lower_bound.hpp"
 #include "options.hpp"
 #include "partial.hpp"
+#include "peaks.hpp"
 #include "plane.hpp"
 #include "scaling.hpp"
 #include "types.hpp"

@@ -2,11 +2,12 @@
 /// LB_Keogh-style lower bound of DTW and its envelope (IncDTW: lowerbound_tube, lowerbound).
 
 #include <cmath>
-#include <deque>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
 #include "detail/checks.hpp"
+#include "detail/sliding.hpp"
 #include "options.hpp"
 #include "types.hpp"
 
@@ -22,24 +23,13 @@ Matrix<T> lowerbound_tube(SeriesView<T> q, index_t ws) {
     if (ws < 0) throw std::invalid_argument("ws must be >= 0");
     const index_t n = q.length, d = q.dims;
     Matrix<T> tube(n, 2 * d, T{0});
+    const auto lo = [ws](index_t i) { return ws == 0 ? i : (i > ws ? i - ws : 0); };
+    const auto hi = [ws, n](index_t i) { return ws == 0 ? i : (ws - 1 >= n - 1 - i ? n - 1 : i + ws - 1); };
     for (index_t l = 0; l < d; ++l) {
-        auto v = [&](index_t t) { return q.data[t * d + l]; };
-        std::deque<index_t> lo, hi;  // indices with increasing / decreasing values
-        index_t next = 0;            // first row not yet pushed
-        for (index_t i = 0; i < n; ++i) {
-            const index_t a = ws == 0 ? i : (i > ws ? i - ws : 0);
-            const index_t b = ws == 0 ? i : (ws - 1 >= n - 1 - i ? n - 1 : i + ws - 1);
-            for (; next <= b; ++next) {
-                while (!lo.empty() && v(lo.back()) >= v(next)) lo.pop_back();
-                lo.push_back(next);
-                while (!hi.empty() && v(hi.back()) <= v(next)) hi.pop_back();
-                hi.push_back(next);
-            }
-            while (lo.front() < a) lo.pop_front();
-            while (hi.front() < a) hi.pop_front();
-            tube(i, 2 * l) = v(lo.front());
-            tube(i, 2 * l + 1) = v(hi.front());
-        }
+        const auto v = [&](index_t t) { return q.data[t * d + l]; };
+        detail::sliding_extreme(n, v, lo, hi, std::less<T>(), T{0}, [&](index_t i, T e) { tube(i, 2 * l) = e; });
+        detail::sliding_extreme(n, v, lo, hi, std::greater<T>(), T{0},
+                                [&](index_t i, T e) { tube(i, 2 * l + 1) = e; });
     }
     return tube;
 }
