@@ -198,7 +198,7 @@ def dtw(
     v.check_window_feasible(n, m, w)
     dtype = v.float_dtype(Qa, Ca)
     Qf, Cf = v.to_float(Qa, dtype), v.to_float(Ca, dtype)
-    univariate = Qa.ndim == 1 or Qa.shape[1] == 1
+    univariate = v.dims_of(Qa) == 1
     extra = int(return_cm) + int(return_diffM and univariate)
     _ensure_dtw_fits(n, m, Qf.dtype.itemsize, return_gcm, extra)
     dist, ndist, gcm, dm, ii, jj, wp = _core.dtw(Qf, Cf, **options)

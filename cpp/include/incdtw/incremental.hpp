@@ -98,8 +98,7 @@ void check_appended(SeriesView<T> q, SeriesView<T> new_obs) {
     }
 }
 
-template <class T>
-void check_new_block(index_t o, const char* name) {
+inline void check_new_block(index_t o, const char* name) {
     if (o <= 0) throw std::length_error(std::string(name) + " must not be empty");
 }
 
@@ -140,7 +139,7 @@ IncrementalResult<T> idtw2vec(MatrixView<T> mat, MatrixKind kind, const VectorSt
     validate(opt);
     const index_t first = state != nullptr ? state->columns : 0;
     if (state != nullptr) {
-        detail::check_new_block<T>(mat.cols, "Q");
+        detail::check_new_block(mat.cols, "Q");
         detail::check_vector_state(*state, mat.rows, mat.cols, opt);
     } else {
         check_window(mat.rows, mat.cols, opt.window);
@@ -239,7 +238,7 @@ template <class T>
 DtwResult<T> idtw(MatrixView<T> add, MatrixKind kind, MatrixView<T> gcm, MatrixView<std::int8_t> dm,
                   const DtwOptions& opt = {}) {
     validate(opt);
-    detail::check_new_block<T>(add.cols, "Q");
+    detail::check_new_block(add.cols, "Q");
     detail::check_old_shapes(gcm, dm, add.rows);
     check_window(add.rows, gcm.cols + add.cols, opt.window);
     detail::check_old_last_column(gcm, opt);
