@@ -17,6 +17,7 @@ from ._results import (
     IDTW2VecResult,
     PartialResult,
     PathResult,
+    RundtwResult,
 )
 from ._validate import ResultTooLargeError
 from .bounds import lowerbound, lowerbound_tube, norm, scale
@@ -24,6 +25,7 @@ from .collection import DBA, centroid, dba, dtw_cdist, dtw_disvec, dtw_dismat
 from .dtw import cm, dtw
 from .incremental import dec_dm, dtw_partial, idtw, idtw2vec
 from .plane import PlaneDTW, initialize_plane
+from .search import rundtw
 from .simulate import (
     find_peaks,
     insert_const,
@@ -46,6 +48,7 @@ __all__ = [
     "PartialResult",
     "PathResult",
     "PlaneDTW",
+    "RundtwResult",
     "ResultTooLargeError",
     "__version__",
     "centroid",
@@ -69,6 +72,7 @@ __all__ = [
     "lowerbound",
     "lowerbound_tube",
     "norm",
+    "rundtw",
     "scale",
     "simulate_timewarp",
 ]

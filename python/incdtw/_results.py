@@ -219,3 +219,34 @@ class DBAResult(_Result):
     iterDist_m2lot: list[np.ndarray]
     iterDist_m2lot_norm: list[np.ndarray]
     iterDist_m2m: np.ndarray
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class RundtwResult(_Result):
+    """Result of :func:`incdtw.rundtw`.
+
+    Attributes
+    ----------
+    dist : ndarray, or list of ndarray in list mode
+        One value per window (window ``j`` is ``C[j : j + len(Q)]``): its DTW distance to the query,
+        both scaled, where IncDTW's rule reports it, ``nan`` elsewhere (see :func:`incdtw.rundtw`).
+    counter : dict
+        How the search decided the windows (each counted once, by the last test it needed):
+        ``lb_kim``, ``lb_keogh_q``, ``lb_keogh_c`` (skipped by a lower bound), ``early_abandon``,
+        ``completed``; ``lower_bound`` is the sum of the first three. Informative, not a contract.
+    knn_indices : ndarray of intp or None
+        0-based starts of the k nearest non-overlapping windows, best first (``k > 0``).
+    knn_values : ndarray or None
+        Their distances, ascending.
+    knn_list_indices : ndarray of intp or None
+        List mode: the 0-based index of the series of each neighbour.
+    Q, C : the scaled query and the input (``return_QC``).
+    """
+
+    dist: Union[np.ndarray, list[np.ndarray]]
+    counter: dict[str, int]
+    knn_indices: Optional[np.ndarray] = None
+    knn_values: Optional[np.ndarray] = None
+    knn_list_indices: Optional[np.ndarray] = None
+    Q: Optional[np.ndarray] = None
+    C: Any = None

@@ -12,6 +12,7 @@
 #include "partial.hpp"
 #include "peaks.hpp"
 #include "plane.hpp"
+#include "rundtw.hpp"
 #include "scaling.hpp"
 #include "types.hpp"
 #include "version.hpp"

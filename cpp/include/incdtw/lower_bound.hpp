@@ -5,6 +5,7 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "detail/checks.hpp"
 #include "detail/sliding.hpp"
@@ -22,14 +23,14 @@ Matrix<T> lowerbound_tube(SeriesView<T> q, index_t ws) {
     detail::check_series(q, "Q");
     if (ws < 0) throw std::invalid_argument("ws must be >= 0");
     const index_t n = q.length, d = q.dims;
+    std::vector<T> lower(static_cast<std::size_t>(n * d)), upper(lower.size());
+    detail::envelope(q.data, n, d, ws, ws == 0 ? 0 : ws - 1, lower.data(), upper.data());
     Matrix<T> tube(n, 2 * d, T{0});
-    const auto lo = [ws](index_t i) { return ws == 0 ? i : (i > ws ? i - ws : 0); };
-    const auto hi = [ws, n](index_t i) { return ws == 0 ? i : (ws - 1 >= n - 1 - i ? n - 1 : i + ws - 1); };
-    for (index_t l = 0; l < d; ++l) {
-        const auto v = [&](index_t t) { return q.data[t * d + l]; };
-        detail::sliding_extreme(n, v, lo, hi, std::less<T>(), T{0}, [&](index_t i, T e) { tube(i, 2 * l) = e; });
-        detail::sliding_extreme(n, v, lo, hi, std::greater<T>(), T{0},
-                                [&](index_t i, T e) { tube(i, 2 * l + 1) = e; });
+    for (index_t i = 0; i < n; ++i) {
+        for (index_t l = 0; l < d; ++l) {
+            tube(i, 2 * l) = lower[static_cast<std::size_t>(i * d + l)];
+            tube(i, 2 * l + 1) = upper[static_cast<std::size_t>(i * d + l)];
+        }
     }
     return tube;
 }

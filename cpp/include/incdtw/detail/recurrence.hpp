@@ -135,18 +135,19 @@ inline bool next_row(index_t lo, index_t hi, index_t prev_hi, const T* prev, T* 
 }
 
 template <StepPattern S, bool kAbandon, class T, class Cost>
-T sweep_distance_impl(index_t rows, index_t cols, const Cost& cost, index_t window, T thr) {
-    const std::unique_ptr<T[]> buf(new T[static_cast<std::size_t>(2 * cols)]);
-    T* prev = buf.get();
+T sweep_distance_impl(index_t rows, index_t cols, const Cost& cost, index_t window, T thr, T* buf,
+                      const T* row_thr = nullptr) {
+    T* prev = buf;
     T* cur = prev + cols;
     const Band band{cols, window};
     index_t prev_hi = band.hi(0);
-    if (!first_row<kAbandon>(prev_hi, cost.row(0), prev, thr, NoDirections{})) {
+    if (!first_row<kAbandon>(prev_hi, cost.row(0), prev, row_thr != nullptr ? row_thr[0] : thr, NoDirections{})) {
         return std::numeric_limits<T>::quiet_NaN();
     }
     for (index_t i = 1; i < rows; ++i) {
         const index_t hi = band.hi(i);
-        if (!next_row<S, kAbandon>(band.lo(i), hi, prev_hi, prev, cur, cost.row(i), thr, NoDirections{})) {
+        const T t = row_thr != nullptr ? row_thr[i] : thr;
+        if (!next_row<S, kAbandon>(band.lo(i), hi, prev_hi, prev, cur, cost.row(i), t, NoDirections{})) {
             return std::numeric_limits<T>::quiet_NaN();
         }
         std::swap(prev, cur);
@@ -157,8 +158,6 @@ T sweep_distance_impl(index_t rows, index_t cols, const Cost& cost, index_t wind
     return r;
 }
 
-/// G[rows-1, cols-1] with two rows of `cols` values; NaN when early abandoned (value > threshold).
-/// Preconditions: rows, cols >= 1, the window is feasible, costs are >= 0.
 /// The largest T not above `threshold` (a float threshold rounded to nearest could keep a distance
 /// just above the double threshold).
 template <class T>
@@ -169,17 +168,32 @@ T threshold_as(double threshold) noexcept {
     return t;
 }
 
+/// G[rows-1, cols-1] using `buf` (2 * cols values) as the two rows; NaN when early abandoned
+/// (value > threshold). Preconditions: rows, cols >= 1, the window is feasible, costs are >= 0.
+/// `row_thr` (optional, with a finite threshold): per row, cells above row_thr[i] are dropped too.
+/// It must only drop cells that cannot lead to a distance <= threshold (a lower bound of the cost
+/// still to come, subtracted from the threshold with a safety margin), so the result is unchanged.
+template <class T, class Cost>
+T sweep_distance_into(index_t rows, index_t cols, const Cost& cost, StepPattern step, index_t window,
+                      double threshold, T* buf, const T* row_thr = nullptr) {
+    const bool abandon = threshold < std::numeric_limits<double>::infinity();
+    const T thr = abandon ? threshold_as<T>(threshold) : inf_v<T>;
+    if (!abandon) row_thr = nullptr;
+    if (step == StepPattern::symmetric2) {
+        return abandon ? sweep_distance_impl<StepPattern::symmetric2, true, T>(rows, cols, cost, window, thr, buf,
+                                                                               row_thr)
+                       : sweep_distance_impl<StepPattern::symmetric2, false, T>(rows, cols, cost, window, thr, buf);
+    }
+    return abandon ? sweep_distance_impl<StepPattern::symmetric1, true, T>(rows, cols, cost, window, thr, buf, row_thr)
+                   : sweep_distance_impl<StepPattern::symmetric1, false, T>(rows, cols, cost, window, thr, buf);
+}
+
+/// The same with its own buffers.
 template <class T, class Cost>
 T sweep_distance(index_t rows, index_t cols, const Cost& cost, StepPattern step, index_t window,
                  double threshold) {
-    const bool abandon = threshold < std::numeric_limits<double>::infinity();
-    const T thr = abandon ? threshold_as<T>(threshold) : inf_v<T>;
-    if (step == StepPattern::symmetric2) {
-        return abandon ? sweep_distance_impl<StepPattern::symmetric2, true, T>(rows, cols, cost, window, thr)
-                       : sweep_distance_impl<StepPattern::symmetric2, false, T>(rows, cols, cost, window, thr);
-    }
-    return abandon ? sweep_distance_impl<StepPattern::symmetric1, true, T>(rows, cols, cost, window, thr)
-                   : sweep_distance_impl<StepPattern::symmetric1, false, T>(rows, cols, cost, window, thr);
+    const std::unique_ptr<T[]> buf(new T[static_cast<std::size_t>(2 * cols)]);
+    return sweep_distance_into<T>(rows, cols, cost, step, window, threshold, buf.get());
 }
 
 template <StepPattern S, class T, class Cost, class MakeDirs>

@@ -1,0 +1,152 @@
+// rundtw (rundtw.hpp): every distance against dtw_distance of the scaled windows, the k-NN against
+// a brute-force best-first selection over those distances, thread-count independence, and errors.
+#include "incdtw/rundtw.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "incdtw/dtw_vector.hpp"
+#include "reference.hpp"
+
+using incdtw::index_t;
+using incdtw::RundtwOptions;
+using incdtw::WindowScaling;
+using namespace incdtw_test;
+
+namespace {
+
+/// Window j of x scaled min-max from scratch (IncDTW's 1e-9 guard), or left raw.
+template <class T>
+std::vector<T> window_01(const Series<T>& x, index_t j, index_t n, bool scale) {
+    std::vector<T> w(static_cast<std::size_t>(n * x.dims));
+    for (index_t l = 0; l < x.dims; ++l) {
+        T lo = x.at(j, l), hi = x.at(j, l);
+        for (index_t t = j; t < j + n; ++t) {
+            lo = std::min(lo, x.at(t, l));
+            hi = std::max(hi, x.at(t, l));
+        }
+        const T den = hi - lo < T(1e-9) ? T{1} : hi - lo;
+        for (index_t t = 0; t < n; ++t) {
+            const T v = x.at(j + t, l);
+            w[idx(t, l, x.dims)] = scale ? (v - lo) / den : v;
+        }
+    }
+    return w;
+}
+
+struct Pick {
+    double value;
+    index_t pos;
+};
+
+std::vector<Pick> brute_knn(const std::vector<double>& d, index_t k, index_t w) {
+    std::vector<index_t> order(d.size());
+    for (std::size_t i = 0; i < d.size(); ++i) order[i] = static_cast<index_t>(i);
+    std::sort(order.begin(), order.end(), [&](index_t a, index_t b) {
+        const double da = d[static_cast<std::size_t>(a)], db = d[static_cast<std::size_t>(b)];
+        return da != db ? da < db : a > b;
+    });
+    std::vector<Pick> picks;
+    for (index_t j : order) {
+        if (static_cast<index_t>(picks.size()) == k) break;
+        bool free = true;
+        for (const Pick& p : picks) free = free && std::abs(p.pos - j) >= w;
+        if (free) picks.push_back({d[static_cast<std::size_t>(j)], j});
+    }
+    return picks;
+}
+
+}  // namespace
+
+TEST_CASE("rundtw: unpruned distances are dtw_distance of the scaled windows; the k-NN is best first") {
+    std::mt19937 rng(2024);
+    for (int trial = 0; trial < 60; ++trial) {
+        const index_t dims = trial % 3 == 0 ? 2 : 1;
+        const index_t n = random_index(rng, 2, 12);
+        const auto x = random_walk<double>(rng, random_index(rng, n, 150), dims);
+        const auto q = random_walk<double>(rng, n, dims);
+        const bool scale = trial % 2 == 0;
+        RundtwOptions opt;
+        opt.scale = scale ? WindowScaling::zero_one : WindowScaling::none;
+        opt.window = random_index(rng, 0, n);
+        opt.dist_method = trial % 4 == 1 ? incdtw::DistMethod::norm2_square : incdtw::DistMethod::norm1;
+        opt.lower_bound = false;
+        const auto qs = scale ? window_01(q, 0, n, true) : q.data;
+        incdtw::DtwOptions dopt;
+        dopt.step_pattern = opt.step_pattern;
+        dopt.dist_method = opt.dist_method;
+        dopt.window = opt.window;
+        const auto all = incdtw::rundtw(q.view(), x.view(), opt);
+        REQUIRE(all.dist.size() == 1);
+        const index_t W = x.length - n + 1;
+        REQUIRE(static_cast<index_t>(all.dist[0].size()) == W);
+        std::vector<double> ref;
+        for (index_t j = 0; j < W; ++j) {
+            const auto w = window_01(x, j, n, scale);
+            ref.push_back(incdtw::dtw_distance(incdtw::SeriesView<double>{qs.data(), n, dims},
+                                               incdtw::SeriesView<double>{w.data(), n, dims}, dopt)
+                              .distance);
+            CHECK(all.dist[0][static_cast<std::size_t>(j)] == ref.back());
+        }
+        for (index_t k : {1, 3}) {
+            for (int jobs : {1, 2}) {
+                opt.k = k;
+                opt.overlap_tol = random_index(rng, 0, n - 1);
+                opt.n_jobs = jobs;
+                const auto r = incdtw::rundtw(q.view(), x.view(), opt);
+                const auto picks = brute_knn(ref, k, n - opt.overlap_tol);
+                REQUIRE(r.knn_indices.size() == picks.size());
+                for (std::size_t i = 0; i < picks.size(); ++i) {
+                    CHECK(r.knn_indices[i] == picks[i].pos);
+                    CHECK(r.knn_values[i] == picks[i].value);
+                }
+                for (std::size_t j = 0; j < ref.size(); ++j) {  // reported values are exact
+                    const double v = r.dist[0][j];
+                    CHECK((std::isnan(v) || v == ref[j]));
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("rundtw: the parallel search gives the bits of the serial one") {
+    std::mt19937 rng(5);
+    const auto x = random_walk<double>(rng, 50000, 1);
+    const auto q = random_walk<double>(rng, 64, 1);
+    RundtwOptions opt;
+    opt.scale = WindowScaling::z;
+    opt.window = 6;
+    opt.k = 3;
+    opt.n_jobs = 1;
+    const auto one = incdtw::rundtw(q.view(), x.view(), opt);
+    opt.n_jobs = 2;
+    const auto two = incdtw::rundtw(q.view(), x.view(), opt);
+    CHECK(one.knn_indices == two.knn_indices);
+    CHECK(one.knn_values == two.knn_values);
+    REQUIRE(one.dist[0].size() == two.dist[0].size());
+    for (std::size_t j = 0; j < one.dist[0].size(); ++j) {
+        const double a = one.dist[0][j], b = two.dist[0][j];
+        CHECK(((std::isnan(a) && std::isnan(b)) || a == b));
+    }
+}
+
+TEST_CASE("rundtw: errors") {
+    const std::vector<double> q{1, 2, 3}, x{1, 2, 3, 4, 5}, bad{1, std::nan(""), 3, 4};
+    RundtwOptions opt;
+    CHECK_THROWS_AS(incdtw::rundtw(incdtw::view(x), incdtw::view(q), opt), std::invalid_argument);  // Q longer
+    CHECK_THROWS_AS(incdtw::rundtw(incdtw::view(q), incdtw::view(bad), opt), std::invalid_argument);
+    opt.overlap_tol = 3;
+    CHECK_THROWS_AS(incdtw::rundtw(incdtw::view(q), incdtw::view(x), opt), std::invalid_argument);
+    opt.overlap_tol = 0;
+    opt.threshold = -1;
+    CHECK_THROWS_AS(incdtw::rundtw(incdtw::view(q), incdtw::view(x), opt), std::invalid_argument);
+    opt.threshold = 1;
+    opt.k = -1;
+    CHECK_THROWS_AS(incdtw::rundtw(incdtw::view(q), incdtw::view(x), opt), std::invalid_argument);
+    CHECK_THROWS_AS(incdtw::rundtw(incdtw::view(q), std::vector<incdtw::SeriesView<double>>{}, RundtwOptions{}),
+                    std::length_error);
+}
