@@ -376,6 +376,45 @@ def disvec(ctx: Context) -> None:
         add(ctx, name, Row(name, "incdtw.dtw_disvec", t, cells), peers)
 
 
+@workload("search")
+def search(ctx: Context) -> None:
+    """rundtw: the 5 nearest non-overlapping windows of a query of 128 in a random walk of 1,000,000
+    points, z-scaling, window 12 (10 % of the query), IncDTW's defaults otherwise (norm1,
+    symmetric1); three random-walk queries (pruning depends on how close the best matches are).
+    The `cells` column counts windows. dtaidistance's subsequence search (z-normalised windows given
+    to it, its squared-difference cost, no non-overlap rule) runs on the first 20,000 windows."""
+    m, n, ws = (100_000 if ctx.quick else 1_000_000), 128, 12
+    rng = np.random.default_rng(42)
+    C = np.cumsum(rng.normal(size=m))
+    windows = m - n + 1
+    for seed in (42, 7, 2026):
+        Q = np.cumsum(np.random.default_rng(seed + 1).normal(size=n)) if seed != 42 else np.cumsum(rng.normal(size=n))
+        for jobs in (1, -1):
+            name = f"rundtw k=5 |Q|=128 |C|={m} z ws=12 query {seed}, n_jobs={jobs}"
+            t, r = best_time(lambda: incdtw.rundtw(Q, C, k=5, scale="z", ws=ws, n_jobs=jobs), max(1, ctx.repeat // 2))
+            add(ctx, name, Row(name, "incdtw.rundtw", t, windows,
+                               f"{windows / t / 1e6:.2f} M windows/s, best {int(r.knn_indices[0])}"), [])
+    if dtai is None:
+        return
+    from dtaidistance.subsequence import dtw as dtai_sub
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    part = C[: 20_000 + n - 1]
+    W = sliding_window_view(part, n)
+    Wz = (W - W.mean(axis=1, keepdims=True)) / W.std(axis=1, ddof=1, keepdims=True)
+    qz = incdtw.scale(Q, "z")
+    name = "subsequence search, 20,000 windows, z, ws=12, squared differences (dtaidistance's cost)"
+    t, r = best_time(lambda: incdtw.rundtw(Q, part, k=1, scale="z", ws=ws, dist_method="norm2_square", n_jobs=1),
+                     ctx.repeat)
+    tp, theirs = best_time(
+        lambda: dtai_sub.subsequence_search(qz, Wz, dists_options={"window": ws + 1}, use_lb=True, use_c=True)
+        .kbest_matches_fast(k=1), max(1, ctx.repeat // 2))
+    same = int(theirs[0].idx) == int(r.knn_indices[0]) and np.isclose(theirs[0].distance ** 2, r.knn_values[0])
+    add(ctx, name, Row(name, "incdtw.rundtw(n_jobs=1)", t, 20_000, f"{20_000 / t / 1e6:.2f} M windows/s"),
+        [Row(name, "dtaidistance subsequence_search", tp, 20_000,
+             f"{20_000 / tp / 1e6:.3f} M windows/s (normalisation not timed), same best: {same}")])
+
+
 @workload("dismat-accel")
 def dismat_accel(ctx: Context) -> None:
     """The distance matrix of the 100 walk recordings of ../shared/data (3 axes, 187 to 3,153 samples)."""
