@@ -58,14 +58,7 @@ void bind_search(py::module_& m) {
                                 "knn_series"_a = vector_to_numpy(std::move(r.knn_series), {nk}),
                                 "counter"_a = counter, "query"_a = vector_to_numpy(std::move(r.query), qshape));
             };
-            bool all_f64 = true, all_f32 = true;
-            for (const py::array* a : ptrs) {
-                all_f64 = all_f64 && holds<double>(*a);
-                all_f32 = all_f32 && holds<float>(*a);
-            }
-            if (all_f64) return compute(double{});
-            if (all_f32) return compute(float{});
-            throw py::type_error("incdtw._core: Q and C must all be C-contiguous float64 or all float32");
+            return dispatch_float(ptrs, compute);
         },
         "Q"_a, "lot"_a, py::kw_only(), "dist_method"_a, "step_pattern"_a, "ws"_a, "threshold"_a, "scale"_a, "k"_a,
         "lower_bound"_a, "overlap_tol"_a, "n_jobs"_a, "Subsequence search of Q in each series of lot.");

@@ -36,7 +36,7 @@ bool holds(const py::array& a) {
 /// Calls fn(T{}) with T = float for float32 arrays and double for float64 arrays; every array must
 /// have that same dtype and be C-contiguous.
 template <class Fn>
-decltype(auto) dispatch_float(std::initializer_list<const py::array*> arrays, Fn&& fn) {
+decltype(auto) dispatch_float(const std::vector<const py::array*>& arrays, Fn&& fn) {
     bool all_f32 = true, all_f64 = true;
     for (const py::array* a : arrays) {
         all_f32 = all_f32 && holds<float>(*a);
@@ -45,6 +45,11 @@ decltype(auto) dispatch_float(std::initializer_list<const py::array*> arrays, Fn
     if (all_f64) return fn(double{});
     if (all_f32) return fn(float{});
     throw py::type_error("incdtw._core: arrays must all be C-contiguous float64 or all float32");
+}
+
+template <class Fn>
+decltype(auto) dispatch_float(std::initializer_list<const py::array*> arrays, Fn&& fn) {
+    return dispatch_float(std::vector<const py::array*>(arrays), std::forward<Fn>(fn));
 }
 
 /// (length,) or (length, dims) array as a series view.

@@ -216,6 +216,22 @@ class WindowTests {
         }
     }
 
+    /// sum of term(0..n-1) in four partial sums; +inf as soon as a sum of four exceeds `limit`.
+    template <class Term>
+    INCDTW_ALWAYS_INLINE static T early_sum(index_t n, T limit, const Term& term) {
+        T s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        index_t k = 0;
+        for (; k + 4 <= n; k += 4) {
+            s0 += term(k);
+            s1 += term(k + 1);
+            s2 += term(k + 2);
+            s3 += term(k + 3);
+            if ((s0 + s1) + (s2 + s3) > limit) return std::numeric_limits<T>::infinity();
+        }
+        for (; k < n; ++k) s0 += term(k);
+        return (s0 + s1) + (s2 + s3);
+    }
+
     static T excess(T v, T lo, T hi) noexcept { return v > hi ? v - hi : (v < lo ? lo - v : T{0}); }
 
     /// The aggregated excess of row i: fn(l) gives dimension l's excess.
@@ -354,21 +370,8 @@ class WindowTests {
                 });
             };
             if ((n > 1 ? corner(0) + corner(n - 1) : corner(0)) > limit) return mark(st_kim, need);
-            // LB_Keogh both ways, four partial sums, checked after every four terms; the terms are
+            // LB_Keogh both ways (four partial sums, checked after every four terms); the terms are
             // kept (for the cumulative bound) only for a window that neither skips.
-            const auto bound = [&](const auto& term) -> T {
-                T s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                index_t k = 0;
-                for (; k + 4 <= n; k += 4) {
-                    s0 += term(k);
-                    s1 += term(k + 1);
-                    s2 += term(k + 2);
-                    s3 += term(k + 3);
-                    if ((s0 + s1) + (s2 + s3) > limit) return std::numeric_limits<T>::infinity();
-                }
-                for (; k < n; ++k) s0 += term(k);
-                return (s0 + s1) + (s2 + s3);
-            };
             T lq, lc;
             if (d == 1) {  // the common case, without the per-dimension loops
                 const T* xw = x + j;
@@ -380,9 +383,7 @@ class WindowTests {
                     if constexpr (Scaled) return (v - o) * iv;
                     return v;
                 };
-                // Written out (a lambda per term is not inlined into `bound`); branch-free terms
-                // (a data-dependent branch on e > 0 mispredicts half the time).
-                T s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                // Branch-free terms (a data-dependent branch on e > 0 mispredicts half the time).
                 const auto eq1 = [&](index_t k) INCDTW_ALWAYS_INLINE {
                     const T y = scale1(xw[order[k]]);
                     const T e = std::max(T{0}, std::max(y - ohi[k], olo[k] - y));
@@ -395,48 +396,18 @@ class WindowTests {
                     if constexpr (A == Agg::sq_sum) return e * e;
                     return e;
                 };
-                index_t k = 0;
-                bool over = false;
-                for (; k + 4 <= n; k += 4) {
-                    s0 += eq1(k);
-                    s1 += eq1(k + 1);
-                    s2 += eq1(k + 2);
-                    s3 += eq1(k + 3);
-                    if ((s0 + s1) + (s2 + s3) > limit) {
-                        over = true;
-                        break;
-                    }
-                }
-                if (!over) {
-                    for (; k < n; ++k) s0 += eq1(k);
-                }
-                lq = over ? std::numeric_limits<T>::infinity() : (s0 + s1) + (s2 + s3);
+                lq = early_sum(n, limit, eq1);
                 if (lq > limit) return mark(st_keogh_q, need);
-                s0 = s1 = s2 = s3 = 0;
-                over = false;
-                for (k = 0; k + 4 <= n; k += 4) {
-                    s0 += ec1(k);
-                    s1 += ec1(k + 1);
-                    s2 += ec1(k + 2);
-                    s3 += ec1(k + 3);
-                    if ((s0 + s1) + (s2 + s3) > limit) {
-                        over = true;
-                        break;
-                    }
-                }
-                if (!over) {
-                    for (; k < n; ++k) s0 += ec1(k);
-                }
-                lc = over ? std::numeric_limits<T>::infinity() : (s0 + s1) + (s2 + s3);
+                lc = early_sum(n, limit, ec1);
                 if (lc > limit) return mark(st_keogh_c, need);
-                for (k = 0; k < n; ++k) {
+                for (index_t k = 0; k < n; ++k) {
                     eq_[static_cast<std::size_t>(order[k])] = eq1(k);
                     ec_[static_cast<std::size_t>(order[k])] = ec1(k);
                 }
             } else {
-                lq = bound(term_q);
+                lq = early_sum(n, limit, term_q);
                 if (lq > limit) return mark(st_keogh_q, need);
-                lc = bound(term_c);
+                lc = early_sum(n, limit, term_c);
                 if (lc > limit) return mark(st_keogh_c, need);
                 for (index_t k = 0; k < n; ++k) {
                     eq_[static_cast<std::size_t>(q_.order[static_cast<std::size_t>(k)])] = term_q(k);
