@@ -99,6 +99,7 @@ struct RunQuery {
     std::vector<index_t> order;  ///< query positions by decreasing |q| (row norm): bounds grow fastest
     std::vector<T> oq, olo, ohi;  ///< q, qlo, qhi in that order (row k is position order[k])
     T qmax = 0;                   ///< max |q|
+    T slack = 0;                  ///< absolute rounding margin of the fast bounds (see evaluate)
 };
 
 /// One searched series: per-window scaling (offset, divisor) and the raw data's envelope.
@@ -107,30 +108,23 @@ struct RunSeries {
     SeriesView<T> x;
     index_t windows = 0;
     std::vector<T> off, div;  ///< windows x dims (empty when not scaled)
-    std::vector<T> span;      ///< per window: max |scaled value| over [j - radius, j + n - 1 + radius]
     std::vector<T> xlo, xhi;  ///< length x dims
     std::vector<T> val;       ///< per window: the distance (st_done) or a threshold it exceeds
     std::vector<std::uint8_t> status;
 };
 
-/// IncDTW's per-window scaling, computed once in window order (the z update is a recurrence), and
-/// the magnitude of every scaled value a bound of window j reads (the absolute rounding margin of
-/// the fast bounds): over [j - radius, j + n - 1 + radius], max |x - offset| / divisor.
+/// IncDTW's per-window scaling, computed once in window order (the z update is a recurrence).
 template <class T>
-void prepare_scaling(RunSeries<T>& s, index_t n, index_t radius, WindowScaling how) {
+void prepare_scaling(RunSeries<T>& s, index_t n, WindowScaling how) {
     const index_t d = s.x.dims, W = s.windows, len = s.x.length;
-    if (how != WindowScaling::none) {
-        s.off.resize(static_cast<std::size_t>(W * d));
-        s.div.resize(s.off.size());
-    }
-    s.span.assign(static_cast<std::size_t>(W), T{0});
-    std::vector<T> lo(static_cast<std::size_t>(W)), hi(lo.size());
+    if (how == WindowScaling::none) return;
+    assign_large(s.off, static_cast<std::size_t>(W * d), T{0});
+    assign_large(s.div, static_cast<std::size_t>(W * d), T{0});
     for (index_t l = 0; l < d; ++l) {
-        const auto at = [&](index_t t) { return static_cast<double>(s.x.data[t * d + l]); };
-        const auto v = [&](index_t t) { return s.x.data[t * d + l]; };
         if (how == WindowScaling::z) {
             // API.md 12.2: mu = sum / n, s2 = sum(x^2) / (n - 1) - mu^2 n / (n - 1), then the running
             // update; sigma = 1 when s2 < 1e-9. One observation: s2 = 0 (every window is constant).
+            const auto at = [&](index_t t) { return static_cast<double>(s.x.data[t * d + l]); };
             const double nn = static_cast<double>(n), n1 = static_cast<double>(n - 1);
             double sum = 0, sum2 = 0;
             for (index_t t = 0; t < n; ++t) {
@@ -150,31 +144,13 @@ void prepare_scaling(RunSeries<T>& s, index_t n, index_t radius, WindowScaling h
                 s.off[u] = static_cast<T>(mu);
                 s.div[u] = static_cast<T>(s2 < 1e-9 ? 1.0 : std::sqrt(s2));
             }
-        } else if (how == WindowScaling::zero_one) {
-            const auto first = [](index_t j) { return j; };
-            const auto last = [n](index_t j) { return j + n - 1; };
-            sliding_extreme(W, v, first, last, std::less<T>(), T{0},
-                            [&](index_t j, T e) { s.off[static_cast<std::size_t>(j * d + l)] = e; });
-            sliding_extreme(W, v, first, last, std::greater<T>(), T{0}, [&](index_t j, T e) {
+        } else {
+            window_extremes(s.x.data + l, d, len, 0, n - 1, W, s.off.data() + l, s.div.data() + l, d);
+            for (index_t j = 0; j < W; ++j) {
                 const auto u = static_cast<std::size_t>(j * d + l);
-                const T range = e - s.off[u];
+                const T range = s.div[u] - s.off[u];
                 s.div[u] = range < T(1e-9) ? T{1} : range;
-            });
-        }
-        const auto a = [radius](index_t j) { return j > radius ? j - radius : index_t{0}; };
-        const auto b = [n, radius, len](index_t j) { return radius >= len - n - j ? len - 1 : j + n - 1 + radius; };
-        sliding_extreme(W, v, a, b, std::less<T>(), T{0}, [&](index_t j, T e) { lo[static_cast<std::size_t>(j)] = e; });
-        sliding_extreme(W, v, a, b, std::greater<T>(), T{0}, [&](index_t j, T e) { hi[static_cast<std::size_t>(j)] = e; });
-        for (index_t j = 0; j < W; ++j) {
-            const auto u = static_cast<std::size_t>(j);
-            T m;
-            if (how == WindowScaling::none) {
-                m = std::max(std::abs(lo[u]), std::abs(hi[u]));
-            } else {
-                const auto w = static_cast<std::size_t>(j * d + l);
-                m = std::max(std::abs(lo[u] - s.off[w]), std::abs(hi[u] - s.off[w])) / s.div[w];
             }
-            s.span[u] = std::max(s.span[u], m);
         }
     }
 }
@@ -201,6 +177,8 @@ class WindowTests {
           buf_(static_cast<std::size_t>(2 * q.n)),
           eq_(static_cast<std::size_t>(q.n)),
           ec_(static_cast<std::size_t>(q.n)),
+          kq_(static_cast<std::size_t>(q.n)),
+          kc_(static_cast<std::size_t>(q.n)),
           row_thr_(static_cast<std::size_t>(q.n)) {}
 
     /// y of observation t (absolute index) of series s scaled for window j.
@@ -216,21 +194,38 @@ class WindowTests {
         }
     }
 
-    /// sum of term(0..n-1) in four partial sums; +inf as soon as a sum of four exceeds `limit`.
+    /// sum of term(0..n-1) in four partial sums, each term also written to keep[k]; +inf as soon as
+    /// a sum of four exceeds `limit`.
     template <class Term>
-    INCDTW_ALWAYS_INLINE static T early_sum(index_t n, T limit, const Term& term) {
+    INCDTW_ALWAYS_INLINE static T early_sum(index_t n, T limit, const Term& term, T* keep) {
         T s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         index_t k = 0;
         for (; k + 4 <= n; k += 4) {
-            s0 += term(k);
-            s1 += term(k + 1);
-            s2 += term(k + 2);
-            s3 += term(k + 3);
+            const T e0 = term(k), e1 = term(k + 1), e2 = term(k + 2), e3 = term(k + 3);
+            keep[k] = e0;
+            keep[k + 1] = e1;
+            keep[k + 2] = e2;
+            keep[k + 3] = e3;
+            s0 += e0;
+            s1 += e1;
+            s2 += e2;
+            s3 += e3;
             if ((s0 + s1) + (s2 + s3) > limit) return std::numeric_limits<T>::infinity();
         }
-        for (; k < n; ++k) s0 += term(k);
+        for (; k < n; ++k) {
+            keep[k] = term(k);
+            s0 += keep[k];
+        }
         return (s0 + s1) + (s2 + s3);
     }
+
+    /// a > b ? a : b: exactly the semantics of SSE's maxsd, so compilers emit it (std::max(a, b)
+    /// differs for NaN and becomes a compare and a branch, which mispredicts on these terms).
+    INCDTW_ALWAYS_INLINE static T gt_max(T a, T b) noexcept { return a > b ? a : b; }
+
+    /// max(e, 0) without a branch (compilers keep one for a comparison with a constant): exact,
+    /// (e + |e|) / 2 is e for e > 0 and 0 otherwise.
+    INCDTW_ALWAYS_INLINE static T positive(T e) noexcept { return (e + std::abs(e)) * T(0.5); }
 
     static T excess(T v, T lo, T hi) noexcept { return v > hi ? v - hi : (v < lo ? lo - v : T{0}); }
 
@@ -298,8 +293,11 @@ class WindowTests {
     /// The bounds only decide what to skip, so they are computed fast (UCR Suite): the query
     /// positions in the order of decreasing |q| (they grow fastest), four partial sums, and the
     /// window scaled by multiplying with 1 / divisor. That rounds differently from the DTW's
-    /// (x - offset) / divisor by an ulp of the values, so a bound skips only when it exceeds `need`
-    /// by a relative margin and an absolute one from the magnitude of the values (s.span).
+    /// (x - offset) / divisor: a term max(0, y - U, L - y) is 1-Lipschitz in y, and where it is
+    /// near zero |y| is near |U| or |L| <= max |q|, so each term is off by at most a few ulps of
+    /// (term + max |q|) (squared terms: of term + max |q|^2). A bound skips only when it exceeds
+    /// `need` by a relative margin (which covers the terms and the summation) and the absolute one
+    /// q.slack (the max |q| part).
     /// When no bound skips, the larger one's terms, summed from the end, bound the cost still to
     /// come after each row, and the DTW drops the cells that cannot finish below `need` (the UCR
     /// Suite's cumulative bound).
@@ -313,9 +311,7 @@ class WindowTests {
         if (need < std::numeric_limits<T>::infinity()) {
             const index_t n = q_.n, d = q_.dims;
             const T eps = std::numeric_limits<T>::epsilon();
-            const T mag = s.span[u] + q_.qmax;
-            const T slack = T(16) * static_cast<T>(n * d + 2) * eps *
-                            (A == Agg::sq_sum || A == Agg::row_norm ? mag * mag + mag : mag);
+            const T slack = q_.slack;
             const T limit = need + need * q_.margin + slack;
             // fast scaled value of observation t of window j, dimension l
             T off[kMaxFastDims] = {}, inv[kMaxFastDims] = {};
@@ -340,7 +336,7 @@ class WindowTests {
                 return row(d, [&](index_t l) {
                     const auto w = static_cast<std::size_t>(k * d + l);
                     const T y = yv(j + t, l);
-                    return std::max(T{0}, std::max(y - q_.ohi[w], q_.olo[w] - y));
+                    return positive(gt_max(y - q_.ohi[w], q_.olo[w] - y));
                 });
             };
             const auto term_c = [&](index_t k) {  // query position order[k] vs the data's envelope
@@ -359,7 +355,7 @@ class WindowTests {
                         }
                     }
                     const T qv = q_.oq[static_cast<std::size_t>(k * d + l)];
-                    return std::max(T{0}, std::max(qv - hi, lo - qv));
+                    return positive(gt_max(qv - hi, lo - qv));
                 });
             };
             // LB_Kim: the local costs of the first and the last cell, which every path contains.
@@ -386,33 +382,30 @@ class WindowTests {
                 // Branch-free terms (a data-dependent branch on e > 0 mispredicts half the time).
                 const auto eq1 = [&](index_t k) INCDTW_ALWAYS_INLINE {
                     const T y = scale1(xw[order[k]]);
-                    const T e = std::max(T{0}, std::max(y - ohi[k], olo[k] - y));
+                    const T e = positive(gt_max(y - ohi[k], olo[k] - y));
                     if constexpr (A == Agg::sq_sum) return e * e;
                     return e;
                 };
                 const auto ec1 = [&](index_t k) INCDTW_ALWAYS_INLINE {
                     const index_t i = order[k];
-                    const T e = std::max(T{0}, std::max(oq[k] - scale1(xhi[i]), scale1(xlo[i]) - oq[k]));
+                    const T e = positive(gt_max(oq[k] - scale1(xhi[i]), scale1(xlo[i]) - oq[k]));
                     if constexpr (A == Agg::sq_sum) return e * e;
                     return e;
                 };
-                lq = early_sum(n, limit, eq1);
+                lq = early_sum(n, limit, eq1, kq_.data());
                 if (lq > limit) return mark(st_keogh_q, need);
-                lc = early_sum(n, limit, ec1);
+                lc = early_sum(n, limit, ec1, kc_.data());
                 if (lc > limit) return mark(st_keogh_c, need);
-                for (index_t k = 0; k < n; ++k) {
-                    eq_[static_cast<std::size_t>(order[k])] = eq1(k);
-                    ec_[static_cast<std::size_t>(order[k])] = ec1(k);
-                }
             } else {
-                lq = early_sum(n, limit, term_q);
+                lq = early_sum(n, limit, term_q, kq_.data());
                 if (lq > limit) return mark(st_keogh_q, need);
-                lc = early_sum(n, limit, term_c);
+                lc = early_sum(n, limit, term_c, kc_.data());
                 if (lc > limit) return mark(st_keogh_c, need);
-                for (index_t k = 0; k < n; ++k) {
-                    eq_[static_cast<std::size_t>(q_.order[static_cast<std::size_t>(k)])] = term_q(k);
-                    ec_[static_cast<std::size_t>(q_.order[static_cast<std::size_t>(k)])] = term_c(k);
-                }
+            }
+            for (index_t k = 0; k < n; ++k) {  // from the order of the sums to positions
+                const auto t = static_cast<std::size_t>(q_.order[static_cast<std::size_t>(k)]);
+                eq_[t] = kq_[static_cast<std::size_t>(k)];
+                ec_[t] = kc_[static_cast<std::size_t>(k)];
             }
             // rest[i]: a lower bound of the cost after row i (query position i). Terms of the query
             // (ec) cover rows i+1..; terms of the window (eq) the columns > i + radius, which every
@@ -446,7 +439,7 @@ class WindowTests {
     const RunQuery<T>& q_;
     std::vector<T> y_;
     std::vector<T> buf_;
-    std::vector<T> eq_, ec_, row_thr_;
+    std::vector<T> eq_, ec_, kq_, kc_, row_thr_;
 };
 
 /// IncDTW's reporting rule over one series (phase 2), reusing what phase 1 found.
@@ -671,18 +664,20 @@ RundtwResult<T> rundtw(SeriesView<T> query, const std::vector<SeriesView<T>>& se
             q.qmax = std::max(q.qmax, std::abs(q.q[w]));
         }
     }
+    q.slack = T(32) * static_cast<T>(n * d + 2) * std::numeric_limits<T>::epsilon() * (q.qmax + q.qmax * q.qmax);
+    q.margin = std::max(q.margin, T(64) * std::numeric_limits<T>::epsilon());
 
     std::vector<detail::RunSeries<T>> all(series.size());
     for (std::size_t i = 0; i < series.size(); ++i) {
         auto& s = all[i];
         s.x = series[i];
         s.windows = s.x.length - n + 1;
-        detail::prepare_scaling(s, n, q.radius, opt.scale);
-        s.xlo.resize(static_cast<std::size_t>(s.x.length * d));
-        s.xhi.resize(s.xlo.size());
+        detail::prepare_scaling(s, n, opt.scale);
+        detail::assign_large(s.xlo, static_cast<std::size_t>(s.x.length * d), T{0});
+        detail::assign_large(s.xhi, static_cast<std::size_t>(s.x.length * d), T{0});
         detail::envelope(s.x.data, s.x.length, d, q.radius, q.radius, s.xlo.data(), s.xhi.data());
-        s.val.assign(static_cast<std::size_t>(s.windows), T{0});
-        s.status.assign(static_cast<std::size_t>(s.windows), detail::st_unknown);
+        detail::assign_large(s.val, static_cast<std::size_t>(s.windows), T{0});
+        detail::assign_large(s.status, static_cast<std::size_t>(s.windows), std::uint8_t{detail::st_unknown});
     }
 
     const detail::Agg agg = detail::agg_for(opt.dist_method, d);

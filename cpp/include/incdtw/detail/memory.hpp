@@ -34,3 +34,16 @@ void reserve_large(Vector& v, std::size_t count) {
 }
 
 }  // namespace incdtw::detail
+
+namespace incdtw::detail {
+
+/// v = count copies of `value`, in huge pages where the kernel has them (see reserve_large).
+template <class Vector>
+void assign_large(Vector& v, std::size_t count, typename Vector::value_type value) {
+    Vector fresh;
+    reserve_large(fresh, count);
+    fresh.assign(count, value);
+    v.swap(fresh);
+}
+
+}  // namespace incdtw::detail

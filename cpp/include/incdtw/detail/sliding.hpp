@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "../types.hpp"
+#include "memory.hpp"
 
 namespace incdtw::detail {
 
@@ -33,6 +34,67 @@ void sliding_extreme(index_t n, const Value& value, const Lo& lo, const Hi& hi, 
     }
 }
 
+/// The minimum and maximum of x[s * stride] over s in [t - below, t + above] (clipped to [0, len))
+/// for t in [0, count), written to lower[t * out_stride] and upper[t * out_stride]. Windows of one
+/// width L = below + above + 1: van Herk / Gil-Werman, the running extremes from the start and from
+/// the end of blocks of L, so that an unclipped window is min(suffix[a], prefix[b]): three
+/// comparisons per value, no queue. Requires count <= len.
+template <class T>
+void window_extremes(const T* x, index_t stride, index_t len, index_t below, index_t above, index_t count, T* lower,
+                     T* upper, index_t out_stride) {
+    if (count <= 0) return;
+    const index_t L = below + above + 1;
+    std::vector<T> pmin, pmax, smin, smax;
+    for (auto* v : {&pmin, &pmax, &smin, &smax}) assign_large(*v, static_cast<std::size_t>(len), T{0});
+    for (index_t b0 = 0; b0 < len; b0 += L) {  // block by block (no modulo per value)
+        const index_t end = len - b0 > L ? b0 + L : len;
+        auto u = static_cast<std::size_t>(b0);
+        pmin[u] = pmax[u] = x[b0 * stride];
+        for (index_t p = b0 + 1; p < end; ++p) {
+            u = static_cast<std::size_t>(p);
+            const T v = x[p * stride];
+            pmin[u] = v < pmin[u - 1] ? v : pmin[u - 1];
+            pmax[u] = v > pmax[u - 1] ? v : pmax[u - 1];
+        }
+        u = static_cast<std::size_t>(end - 1);
+        smin[u] = smax[u] = x[(end - 1) * stride];
+        for (index_t p = end - 2; p >= b0; --p) {
+            u = static_cast<std::size_t>(p);
+            const T v = x[p * stride];
+            smin[u] = v < smin[u + 1] ? v : smin[u + 1];
+            smax[u] = v > smax[u + 1] ? v : smax[u + 1];
+        }
+    }
+    for (index_t t = 0; t < count; ++t) {
+        index_t a = t - below, b = t + above;
+        std::size_t ua, ub;
+        bool same = false;
+        if (a >= 0 && b < len) {  // width L: at most two blocks, and when one, it is whole
+            ua = static_cast<std::size_t>(a);
+            ub = static_cast<std::size_t>(b);
+        } else {
+            a = a < 0 ? 0 : a;
+            b = b >= len ? len - 1 : b;
+            ua = static_cast<std::size_t>(a);
+            ub = static_cast<std::size_t>(b);
+            same = a / L == b / L;
+        }
+        T mn, mx;
+        if (same && a % L == 0) {  // a clipped window that starts a block: the prefix up to b
+            mn = pmin[ub];
+            mx = pmax[ub];
+        } else if (same) {  // one that ends the series inside a block: the suffix from a
+            mn = smin[ua];
+            mx = smax[ua];
+        } else {
+            mn = smin[ua] < pmin[ub] ? smin[ua] : pmin[ub];
+            mx = smax[ua] > pmax[ub] ? smax[ua] : pmax[ub];
+        }
+        lower[t * out_stride] = mn;
+        upper[t * out_stride] = mx;
+    }
+}
+
 }  // namespace incdtw::detail
 
 namespace incdtw::detail {
@@ -41,12 +103,8 @@ namespace incdtw::detail {
 /// (clipped to the series), written row-major: lower[t * dims + l]. O(length * dims).
 template <class T>
 void envelope(const T* x, index_t length, index_t dims, index_t below, index_t above, T* lower, T* upper) {
-    const auto lo = [below](index_t t) { return t > below ? t - below : index_t{0}; };
-    const auto hi = [above, length](index_t t) { return above >= length - 1 - t ? length - 1 : t + above; };
     for (index_t l = 0; l < dims; ++l) {
-        const auto v = [x, dims, l](index_t t) { return x[t * dims + l]; };
-        sliding_extreme(length, v, lo, hi, std::less<T>(), T{0}, [&](index_t t, T e) { lower[t * dims + l] = e; });
-        sliding_extreme(length, v, lo, hi, std::greater<T>(), T{0}, [&](index_t t, T e) { upper[t * dims + l] = e; });
+        window_extremes(x + l, dims, length, below, above, length, lower + l, upper + l, dims);
     }
 }
 
