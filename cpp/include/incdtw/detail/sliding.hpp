@@ -43,6 +43,8 @@ template <class T>
 void window_extremes(const T* x, index_t stride, index_t len, index_t below, index_t above, index_t count, T* lower,
                      T* upper, index_t out_stride) {
     if (count <= 0) return;
+    below = below < len ? below : len;  // any reach beyond the series is the whole series (no overflow)
+    above = above < len ? above : len;
     const index_t L = below + above + 1;
     std::vector<T> pmin, pmax, smin, smax;
     for (auto* v : {&pmin, &pmax, &smin, &smax}) assign_large(*v, static_cast<std::size_t>(len), T{0});
