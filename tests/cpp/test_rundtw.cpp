@@ -150,3 +150,27 @@ TEST_CASE("rundtw: errors") {
     CHECK_THROWS_AS(incdtw::rundtw(incdtw::view(q), std::vector<incdtw::SeriesView<double>>{}, RundtwOptions{}),
                     std::length_error);
 }
+
+TEST_CASE("window_extremes: van Herk / Gil-Werman against brute force, every reach and clipping") {
+    std::mt19937 rng(99);
+    for (int trial = 0; trial < 300; ++trial) {
+        const index_t len = random_index(rng, 1, 40), stride = random_index(rng, 1, 3);
+        const auto x = random_ints<double>(rng, len * stride, 1, 9);
+        const index_t below = trial % 17 == 0 ? (index_t{1} << 62) : random_index(rng, 0, 45);
+        const index_t above = trial % 13 == 0 ? (index_t{1} << 62) : random_index(rng, 0, 45);
+        const index_t count = random_index(rng, 1, len);
+        std::vector<double> lo(static_cast<std::size_t>(2 * count), -1), hi(lo.size(), -1);
+        incdtw::detail::window_extremes(x.data.data(), stride, len, below, above, count, lo.data(), hi.data(), 2);
+        for (index_t t = 0; t < count; ++t) {
+            const index_t a = std::max<index_t>(0, t - std::min(below, len));
+            const index_t b = std::min(len - 1, t + std::min(above, len));
+            double mn = x.data[static_cast<std::size_t>(a * stride)], mx = mn;
+            for (index_t p = a; p <= b; ++p) {
+                mn = std::min(mn, x.data[static_cast<std::size_t>(p * stride)]);
+                mx = std::max(mx, x.data[static_cast<std::size_t>(p * stride)]);
+            }
+            CHECK(lo[static_cast<std::size_t>(2 * t)] == mn);
+            CHECK(hi[static_cast<std::size_t>(2 * t)] == mx);
+        }
+    }
+}
