@@ -407,22 +407,19 @@ class WindowTests {
                 eq_[t] = kq_[static_cast<std::size_t>(k)];
                 ec_[t] = kc_[static_cast<std::size_t>(k)];
             }
-            // rest[i]: a lower bound of the cost after row i (query position i). Terms of the query
-            // (ec) cover rows i+1..; terms of the window (eq) the columns > i + radius, which every
-            // path still visits after a cell of row i.
-            const bool by_c = lc > lq;
-            T rest = 0;
+            // rest[i]: a lower bound of the cost after row i (query position i), the larger of two:
+            // the query's terms (ec) of rows i+1.., and the window's terms (eq) of the columns
+            // > i + radius, which every path still visits after a cell of row i.
+            T rest_c = 0, rest_q = 0;
             const T top = need + need * T(4) * eps;
             const T keep = T{1} - q_.margin;
             for (index_t i = n - 1; i >= 0; --i) {
                 const auto ui = static_cast<std::size_t>(i);
+                const T rest = rest_c > rest_q ? rest_c : rest_q;
                 const T safe = rest * keep - slack;
                 row_thr_[ui] = safe > 0 ? top - safe : top;
-                if (by_c) {
-                    rest += ec_[ui];
-                } else if (i + q_.radius < n) {
-                    rest += eq_[static_cast<std::size_t>(i + q_.radius)];
-                }
+                rest_c += ec_[ui];
+                if (i + q_.radius < n) rest_q += eq_[static_cast<std::size_t>(i + q_.radius)];
             }
             row_thr = row_thr_.data();
         }
@@ -497,6 +494,11 @@ void report_series(RunSeries<T>& s, index_t series_ix, Tests& tests, const RunQu
     }
 }
 
+/// Threads for a search: one below about 2e6 window cells (less than a millisecond of work).
+inline int search_threads(index_t windows, index_t n, int n_jobs) {
+    return static_cast<double>(windows) * static_cast<double>(n) < 2.0e6 ? 1 : resolve_threads(n_jobs);
+}
+
 template <class T, Agg A, bool Scaled>
 RundtwResult<T> rundtw_impl(RunQuery<T>& q, std::vector<RunSeries<T>>& all, const RundtwOptions& opt) {
     const T inf = std::numeric_limits<T>::infinity();
@@ -507,7 +509,7 @@ RundtwResult<T> rundtw_impl(RunQuery<T>& q, std::vector<RunSeries<T>>& all, cons
 
     index_t total_windows = 0;
     for (const auto& s : all) total_windows += s.windows;
-    const int threads = total_windows * q.n < 2000000 ? 1 : resolve_threads(opt.n_jobs);
+    const int threads = search_threads(total_windows, q.n, opt.n_jobs);
 
     // Phase 1: the k-NN search (or, without any threshold, every distance) in parallel parts.
     struct Part {
@@ -668,17 +670,27 @@ RundtwResult<T> rundtw(SeriesView<T> query, const std::vector<SeriesView<T>>& se
     q.margin = std::max(q.margin, T(64) * std::numeric_limits<T>::epsilon());
 
     std::vector<detail::RunSeries<T>> all(series.size());
+    index_t total_windows = 0;
     for (std::size_t i = 0; i < series.size(); ++i) {
-        auto& s = all[i];
-        s.x = series[i];
-        s.windows = s.x.length - n + 1;
-        detail::prepare_scaling(s, n, opt.scale);
+        all[i].x = series[i];
+        all[i].windows = series[i].length - n + 1;
+        total_windows += all[i].windows;
+    }
+    // Per series two independent O(length) jobs: the scaling of every window, and the data's
+    // envelope with the per-window results.
+    const int threads = detail::search_threads(total_windows, n, opt.n_jobs);
+    detail::parallel_for(static_cast<index_t>(2 * all.size()), threads, [&](index_t job) {
+        auto& s = all[static_cast<std::size_t>(job / 2)];
+        if (job % 2 == 0) {
+            detail::prepare_scaling(s, n, opt.scale);
+            return;
+        }
         detail::assign_large(s.xlo, static_cast<std::size_t>(s.x.length * d), T{0});
         detail::assign_large(s.xhi, static_cast<std::size_t>(s.x.length * d), T{0});
         detail::envelope(s.x.data, s.x.length, d, q.radius, q.radius, s.xlo.data(), s.xhi.data());
         detail::assign_large(s.val, static_cast<std::size_t>(s.windows), T{0});
         detail::assign_large(s.status, static_cast<std::size_t>(s.windows), std::uint8_t{detail::st_unknown});
-    }
+    });
 
     const detail::Agg agg = detail::agg_for(opt.dist_method, d);
     const bool scaled = opt.scale != WindowScaling::none;

@@ -94,7 +94,8 @@ inline bool next_row(index_t lo, index_t hi, index_t prev_hi, const T* prev, T* 
         j = 1;
     }
     const index_t inner_end = hi < prev_hi ? hi : prev_hi;
-    if constexpr (!Dirs::enabled && !kAbandon) {
+    const index_t fast_from = j;
+    if constexpr (!Dirs::enabled) {
         // Distance-only fast path. The loop-carried chain of the plain loop is one min and one add
         // per cell. Rounding is monotone, so fl(min(a, b) + c) == min(fl(a + c), fl(b + c)); with
         // e_k = c_k + min(d'_k, v_k) the cells of a block of four are
@@ -119,6 +120,17 @@ inline bool next_row(index_t lo, index_t hi, index_t prev_hi, const T* prev, T* 
                 cur[j + k] = t < f ? t : f;
             }
             h = cur[j + 3];
+        }
+        if constexpr (kAbandon) {
+            // The blocks kept the cells above the threshold; drop them now. The same bits as
+            // dropping each cell at once: a cell <= thr only descends from cells <= thr (costs are
+            // >= 0), and the cells above it are +inf either way.
+            for (index_t t = fast_from; t < j; ++t) {
+                const T v = cur[t];
+                cur[t] = v > thr ? inf_v<T> : v;
+                alive |= (v <= thr);
+            }
+            if (j > fast_from) h = cur[j - 1];
         }
     }
     for (; j <= inner_end; ++j) {
