@@ -420,3 +420,35 @@ def test_deprecated_scale_spellings():
     with pytest.warns(DeprecationWarning, match="True and False"):
         b = incdtw.rundtw(C[:10], C, scale=False, k=1)
     assert a.dist.tobytes() == b.dist.tobytes() == plain.dist.tobytes()
+
+
+@pytest.mark.parametrize("scale", ["z", "01", "none"])
+def test_exact_repeats_tie_at_zero_and_are_all_found(scale):
+    """Exact copies of the query give distance 0 = the k-th best: a bound may never skip them."""
+    rng = np.random.default_rng(21)
+    pattern = np.cumsum(rng.normal(size=30))
+    C = np.cumsum(rng.normal(size=3000))
+    starts = [200, 900, 1700, 2500]
+    for s in starts:
+        C[s : s + 30] = pattern + (C[s - 1] - pattern[0] if scale != "none" else 0.0)
+    r = incdtw.rundtw(pattern, C, k=4, scale=scale, ws=3)
+    assert sorted(r.knn_indices.tolist()) == starts
+    assert np.all(r.knn_values <= 1e-9)
+    full = incdtw.rundtw(pattern, C, scale=scale, ws=3, lower_bound=False).dist
+    picks = best_first([(float(d), 0, j) for j, d in enumerate(full)], 4, 30)
+    assert r.knn_indices.tolist() == [j for _, _, j in picks]
+    with_thr = incdtw.rundtw(pattern, C, k=4, scale=scale, ws=3, threshold=float(max(r.knn_values)))
+    assert with_thr.knn_indices.tolist() == r.knn_indices.tolist()
+
+
+@pytest.mark.parametrize("method", ["norm1", "norm2_square"])
+def test_float32_knn_is_its_own_unpruned_answer(method):
+    rng = np.random.default_rng(8)
+    C = np.cumsum(rng.normal(size=30_000)).astype(np.float32)
+    Q = np.cumsum(rng.normal(size=48)).astype(np.float32)
+    r = incdtw.rundtw(Q, C, k=5, scale="z", ws=5, dist_method=method)
+    full = incdtw.rundtw(Q, C, scale="z", ws=5, dist_method=method, lower_bound=False).dist
+    assert full.dtype == np.float32
+    picks = best_first([(float(d), 0, j) for j, d in enumerate(full)], 5, 48)
+    assert r.knn_indices.tolist() == [j for _, _, j in picks]
+    assert r.knn_values.tolist() == [v for v, _, _ in picks]
