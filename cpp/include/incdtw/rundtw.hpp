@@ -526,21 +526,36 @@ RundtwResult<T> rundtw_impl(RunQuery<T>& q, std::vector<RunSeries<T>>& all, cons
     }
     std::vector<std::vector<Match<T>>> found(parts.size());
     const index_t overlap = q.overlap;
+    // Searches [begin, end) of series si from the bound tau0; windows that an earlier search
+    // already settled are not computed again.
+    const auto search = [&](index_t si, index_t begin, index_t end, T tau0, WindowTests<T, A, Scaled>& tests) {
+        RunSeries<T>& s = all[static_cast<std::size_t>(si)];
+        KnnCandidates<T> cands(k, overlap, tau0);
+        for (index_t j = begin; j < end; ++j) {
+            const auto u = static_cast<std::size_t>(j);
+            const T tau = cands.tau();
+            if (s.status[u] == st_unknown || (s.status[u] != st_done && s.val[u] < tau)) tests.evaluate(s, j, tau);
+            if (s.status[u] == st_done && s.val[u] <= cands.tau()) cands.add(s.val[u], si, j);
+        }
+        return cands;
+    };
+    // With several parts, a serial search of the first windows gives every part a starting bound:
+    // v_k of a contiguous range bounds v_k of all windows from above (detail/knn.hpp).
+    T tau0 = threshold;
+    if (k > 0 && parts.size() > 1) {
+        WindowTests<T, A, Scaled> tests(q);
+        const index_t seed = std::min(all[0].windows, std::max<index_t>(16 * k * overlap, 4096));
+        tau0 = search(0, 0, seed, threshold, tests).tau();
+    }
     parallel_for(static_cast<index_t>(parts.size()), threads, [&](index_t p) {
         const Part part = parts[static_cast<std::size_t>(p)];
-        RunSeries<T>& s = all[static_cast<std::size_t>(part.series)];
         WindowTests<T, A, Scaled> tests(q);
         if (full) {
+            RunSeries<T>& s = all[static_cast<std::size_t>(part.series)];
             for (index_t j = part.begin; j < part.end; ++j) tests.evaluate(s, j, inf);
             return;
         }
-        KnnCandidates<T> cands(k, overlap, threshold);
-        for (index_t j = part.begin; j < part.end; ++j) {
-            tests.evaluate(s, j, cands.tau());
-            const auto u = static_cast<std::size_t>(j);
-            if (s.status[u] == st_done && s.val[u] <= cands.tau()) cands.add(s.val[u], part.series, j);
-        }
-        found[static_cast<std::size_t>(p)] = cands.candidates();
+        found[static_cast<std::size_t>(p)] = search(part.series, part.begin, part.end, tau0, tests).candidates();
     });
 
     // Phase 2: IncDTW's reporting rule, series by series in order.
