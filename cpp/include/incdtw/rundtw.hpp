@@ -449,21 +449,14 @@ void report_series(RunSeries<T>& s, index_t series_ix, Tests& tests, const RunQu
     dist.assign(static_cast<std::size_t>(s.windows), nan);
     const auto report = [&](index_t j, T limit) -> T {
         const auto u = static_cast<std::size_t>(j);
-        const bool known = s.status[u] == st_done;
-        if (known && s.val[u] > limit) return nan;
-        if (!known && s.status[u] != st_unknown && s.val[u] >= limit) return nan;  // shown to exceed
-        if (use_lb && limit < inf) {
-            // IncDTW skips the window when its bound reaches the threshold (<=, ties included). A
-            // known distance clearly below the threshold has a bound below it.
-            if (!known || s.val[u] * (T{1} + q.margin) >= limit) {
-                if (tests.keogh_q(s, j, limit) >= limit) {
-                    s.status[u] = std::max<std::uint8_t>(s.status[u], known ? st_done : st_keogh_q);
-                    return nan;
-                }
-            }
+        if (s.status[u] == st_unknown || (s.status[u] != st_done && s.val[u] < limit)) tests.evaluate(s, j, limit);
+        if (s.status[u] != st_done || s.val[u] > limit) return nan;  // above the threshold
+        // IncDTW also skips the window when its bound reaches the threshold (<=, ties included).
+        // The bound is below the distance, so that needs a distance within rounding of the threshold.
+        if (use_lb && limit < inf && s.val[u] * (T{1} + q.margin) >= limit && tests.keogh_q(s, j, limit) >= limit) {
+            return nan;
         }
-        if (!known) tests.evaluate(s, j, limit);
-        return s.status[u] == st_done && s.val[u] <= limit ? s.val[u] : nan;
+        return s.val[u];
     };
     const auto as_best = [inf](T v) { return v == v ? v : inf; };
 
