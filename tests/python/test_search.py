@@ -452,3 +452,12 @@ def test_float32_knn_is_its_own_unpruned_answer(method):
     picks = best_first([(float(d), 0, j) for j, d in enumerate(full)], 5, 48)
     assert r.knn_indices.tolist() == [j for _, _, j in picks]
     assert r.knn_values.tolist() == [v for v, _, _ in picks]
+
+
+def test_huge_k_returns_every_non_overlapping_window():
+    C = np.cumsum(np.random.default_rng(4).normal(size=120))
+    with pytest.warns(UserWarning, match=f"of k = {10**15}"):
+        r = incdtw.rundtw(C[:10], C, k=10**15, overlap_tol=9)
+    full = incdtw.rundtw(C[:10], C, lower_bound=False).dist
+    picks = best_first([(float(d), 0, j) for j, d in enumerate(full)], len(full), 1)
+    assert r.knn_indices.tolist() == [j for _, _, j in picks] and len(picks) == len(full)

@@ -702,8 +702,10 @@ RundtwResult<T> rundtw(SeriesView<T> query, const std::vector<SeriesView<T>>& se
 
     const detail::Agg agg = detail::agg_for(opt.dist_method, d);
     const bool scaled = opt.scale != WindowScaling::none;
+    RundtwOptions eff = opt;
+    eff.k = std::min(opt.k, total_windows);  // no more neighbours than windows (the state holds k)
     const auto run = [&](auto a, auto sc) {
-        return detail::rundtw_impl<T, decltype(a)::value, decltype(sc)::value>(q, all, opt);
+        return detail::rundtw_impl<T, decltype(a)::value, decltype(sc)::value>(q, all, eff);
     };
     using detail::Agg;
     using std::integral_constant;
