@@ -179,6 +179,7 @@ class WindowTests {
           ec_(static_cast<std::size_t>(q.n)),
           kq_(static_cast<std::size_t>(q.n)),
           kc_(static_cast<std::size_t>(q.n)),
+
           row_thr_(static_cast<std::size_t>(q.n)) {}
 
     /// y of observation t (absolute index) of series s scaled for window j.

@@ -94,7 +94,6 @@ inline bool next_row(index_t lo, index_t hi, index_t prev_hi, const T* prev, T* 
         j = 1;
     }
     const index_t inner_end = hi < prev_hi ? hi : prev_hi;
-    const index_t fast_from = j;
     if constexpr (!Dirs::enabled) {
         // Distance-only fast path. The loop-carried chain of the plain loop is one min and one add
         // per cell. Rounding is monotone, so fl(min(a, b) + c) == min(fl(a + c), fl(b + c)); with
@@ -112,25 +111,25 @@ inline bool next_row(index_t lo, index_t hi, index_t prev_hi, const T* prev, T* 
             }
             T t = h + c[0];
             T f = e[0];
-            cur[j] = t < f ? t : f;
+            T val[4];
+            val[0] = t < f ? t : f;
             for (int k = 1; k < 4; ++k) {
                 t = t + c[k];
                 const T g = f + c[k];
                 f = g < e[k] ? g : e[k];
-                cur[j + k] = t < f ? t : f;
+                val[k] = t < f ? t : f;
             }
-            h = cur[j + 3];
-        }
-        if constexpr (kAbandon) {
-            // The blocks kept the cells above the threshold; drop them now. The same bits as
-            // dropping each cell at once: a cell <= thr only descends from cells <= thr (costs are
-            // >= 0), and the cells above it are +inf either way.
-            for (index_t t = fast_from; t < j; ++t) {
-                const T v = cur[t];
-                cur[t] = v > thr ? inf_v<T> : v;
-                alive |= (v <= thr);
+            if constexpr (kAbandon) {
+                // Cells above the threshold are dropped after the block: the same bits as cell by
+                // cell, since a cell <= thr only descends from cells <= thr (costs are >= 0) and
+                // the cells above it are +inf either way.
+                for (int k = 0; k < 4; ++k) {
+                    alive |= (val[k] <= thr);
+                    val[k] = val[k] > thr ? inf_v<T> : val[k];
+                }
             }
-            if (j > fast_from) h = cur[j - 1];
+            for (int k = 0; k < 4; ++k) cur[j + k] = val[k];
+            h = val[3];
         }
     }
     for (; j <= inner_end; ++j) {

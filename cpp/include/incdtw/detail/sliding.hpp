@@ -67,28 +67,22 @@ void window_extremes(const T* x, index_t stride, index_t len, index_t below, ind
             smax[u] = v > smax[u + 1] ? v : smax[u + 1];
         }
     }
+    // Clipped windows: one that starts before the series lies in block 0 (b < L - 1) and is a
+    // prefix; one that ends after it spans the last block or also the one before.
+    const index_t last_start = ((len - 1) / L) * L;
     for (index_t t = 0; t < count; ++t) {
-        index_t a = t - below, b = t + above;
-        std::size_t ua, ub;
-        bool same = false;
-        if (a >= 0 && b < len) {  // width L: at most two blocks, and when one, it is whole
-            ua = static_cast<std::size_t>(a);
-            ub = static_cast<std::size_t>(b);
-        } else {
-            a = a < 0 ? 0 : a;
-            b = b >= len ? len - 1 : b;
-            ua = static_cast<std::size_t>(a);
-            ub = static_cast<std::size_t>(b);
-            same = a / L == b / L;
-        }
+        const index_t a = t - below, b = t + above;
         T mn, mx;
-        if (same && a % L == 0) {  // a clipped window that starts a block: the prefix up to b
+        if (a < 0) {
+            const auto ub = static_cast<std::size_t>(b < len ? b : len - 1);
             mn = pmin[ub];
             mx = pmax[ub];
-        } else if (same) {  // one that ends the series inside a block: the suffix from a
-            mn = smin[ua];
-            mx = smax[ua];
-        } else {
+        } else if (b >= len) {
+            const auto ua = static_cast<std::size_t>(a), ul = static_cast<std::size_t>(len - 1);
+            mn = a >= last_start ? smin[ua] : (smin[ua] < pmin[ul] ? smin[ua] : pmin[ul]);
+            mx = a >= last_start ? smax[ua] : (smax[ua] > pmax[ul] ? smax[ua] : pmax[ul]);
+        } else {  // width L: at most two blocks, and when one, it is whole
+            const auto ua = static_cast<std::size_t>(a), ub = static_cast<std::size_t>(b);
             mn = smin[ua] < pmin[ub] ? smin[ua] : pmin[ub];
             mx = smax[ua] > pmax[ub] ? smax[ua] : pmax[ub];
         }
