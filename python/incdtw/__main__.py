@@ -1,5 +1,6 @@
-"""Quickstart: ``python -m incdtw`` aligns two example series it makes itself, then streams one into
-a PlaneDTW, and prints the results."""
+"""Quickstart: ``python -m incdtw`` aligns two example series it makes itself, streams one into a
+PlaneDTW, compares a dozen series on all cores, finds a time-warped pattern in a long random walk,
+and prints the results."""
 
 from __future__ import annotations
 
@@ -52,6 +53,20 @@ def main() -> None:
     nearest = [int(np.argsort(row)[1]) for row in d]
     print(f"distance matrix of {len(lot)} series (8 warped sines, 4 cosines) on all cores:")
     print(f"  medoid: series {medoid}; nearest neighbour of each: {nearest}")
+
+    # subsequence search: three time-warped copies of a pattern planted in a random walk of
+    # 200,000 points; the 3 nearest non-overlapping windows (z-scaled) are found exactly
+    pattern = np.sin(np.linspace(0, 3 * np.pi, 100)) * np.linspace(1, 2, 100)
+    walk = np.cumsum(rng.standard_normal(200_000)) * 0.2
+    planted = [31_000, 97_500, 160_250]
+    for at, seed in zip(planted, (1, 2, 3)):
+        copy = incdtw.simulate_timewarp(pattern, stretch=0.1, compress=0.1, preserve_length=True, seed=seed)
+        walk[at : at + 100] = walk[at] + 3 * (copy - copy[0])
+    s = incdtw.rundtw(pattern, walk, k=3, scale="z", ws=10)
+    found = sorted(int(i) for i in s.knn_indices)
+    print(f"searched {walk.size - pattern.size + 1} windows of a random walk for a pattern of {pattern.size} "
+          f"(planted at {planted}):")
+    print(f"  3 nearest windows start at {found}; {s.counter['lower_bound']} windows skipped by lower bounds")
 
 
 if __name__ == "__main__":

@@ -29,3 +29,6 @@ def test_quickstart_runs(capsys):
     # the 8 warped sines (0-7) have sines as nearest neighbours, the 4 cosines (8-11) cosines
     nearest = eval(out.split("nearest neighbour of each: ")[1].splitlines()[0])
     assert all((k < 8) == (j < 8) for k, j in enumerate(nearest))
+    # the three planted, warped copies are the three nearest windows (within a few samples)
+    found = eval(out.split("3 nearest windows start at ")[1].split(";")[0])
+    assert all(abs(f - p) <= 5 for f, p in zip(found, [31_000, 97_500, 160_250]))
