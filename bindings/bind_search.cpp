@@ -52,7 +52,7 @@ void bind_search(py::module_& m) {
                 std::vector<py::ssize_t> qshape(q.shape(), q.shape() + q.ndim());
                 py::dict counter("lb_kim"_a = r.counter.lb_kim, "lb_keogh_q"_a = r.counter.lb_keogh_q,
                                  "lb_keogh_c"_a = r.counter.lb_keogh_c, "early_abandon"_a = r.counter.early_abandon,
-                                 "completed"_a = r.counter.completed);
+                                 "completed"_a = r.counter.completed, "lower_bound"_a = r.counter.lower_bound());
                 return py::dict("dist"_a = dist, "knn_values"_a = vector_to_numpy(std::move(r.knn_values), {nk}),
                                 "knn_indices"_a = vector_to_numpy(std::move(r.knn_indices), {nk}),
                                 "knn_series"_a = vector_to_numpy(std::move(r.knn_series), {nk}),

@@ -161,7 +161,6 @@ def rundtw(
         n_jobs=jobs,
     )
     counter = dict(out["counter"])
-    counter["lower_bound"] = counter["lb_kim"] + counter["lb_keogh_q"] + counter["lb_keogh_c"]
     knn_values = knn_indices = knn_list = None
     if kk > 0:
         knn_values, knn_indices = out["knn_values"], out["knn_indices"]

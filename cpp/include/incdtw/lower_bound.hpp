@@ -14,6 +14,16 @@
 
 namespace incdtw {
 
+namespace detail {
+
+/// How far v lies outside [lo, hi] (0 inside): one term of LB_Keogh.
+template <class T>
+T excess(T v, T lo, T hi) noexcept {
+    return v > hi ? v - hi : (v < lo ? lo - v : T{0});
+}
+
+}  // namespace detail
+
 /// Envelope of q (n x d) for a window ws: row i holds (L_1, U_1, ..., L_d, U_d), the minimum and
 /// maximum of q over rows [i - ws, i + ws - 1] (clipped; IncDTW's window is asymmetric: its upper end
 /// is exclusive), and q's own row for ws = 0. O(n d) with monotone queues. Throws
@@ -66,7 +76,7 @@ T lowerbound(SeriesView<T> c, MatrixView<T> tube, DistMethod method) {
         for (index_t l = 0; l < c.dims; ++l) {
             const T x = c.data[k * c.dims + l];
             const T lo = tube(k, 2 * l), up = tube(k, 2 * l + 1);
-            const T e = x > up ? x - up : (x < lo ? lo - x : T{0});
+            const T e = detail::excess(x, lo, up);
             row += (method == DistMethod::norm1 || (c.dims == 1 && method == DistMethod::norm2))
                        ? static_cast<long double>(e)
                        : static_cast<long double>(e) * static_cast<long double>(e);

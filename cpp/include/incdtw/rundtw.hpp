@@ -32,6 +32,7 @@
 #include "detail/parallel.hpp"
 #include "detail/recurrence.hpp"
 #include "detail/sliding.hpp"
+#include "lower_bound.hpp"
 #include "options.hpp"
 #include "scaling.hpp"
 #include "types.hpp"
@@ -93,7 +94,6 @@ struct RunQuery {
     index_t n = 0, dims = 1, window = -1, radius = 0, overlap = 1;
     StepPattern step = StepPattern::symmetric1;
     DistMethod method = DistMethod::norm1;
-    bool scaled = true;
     T margin = 0;  ///< relative slack before a bound may skip a window
     std::vector<T> q, qlo, qhi;
     std::vector<index_t> order;  ///< query positions by decreasing |q| (row norm): bounds grow fastest
@@ -169,8 +169,6 @@ inline Agg agg_for(DistMethod m, index_t dims) noexcept {
 template <class T, Agg A, bool Scaled>
 class WindowTests {
   public:
-    static constexpr index_t kMaxFastDims = 8;
-
     explicit WindowTests(const RunQuery<T>& q)
         : q_(q),
           y_(static_cast<std::size_t>(q.n * q.dims)),
@@ -180,7 +178,9 @@ class WindowTests {
           kq_(static_cast<std::size_t>(q.n)),
           kc_(static_cast<std::size_t>(q.n)),
 
-          row_thr_(static_cast<std::size_t>(q.n)) {}
+          row_thr_(static_cast<std::size_t>(q.n)),
+          off_(static_cast<std::size_t>(q.dims)),
+          inv_(static_cast<std::size_t>(q.dims)) {}
 
     /// y of observation t (absolute index) of series s scaled for window j.
     static T scaled(const RunSeries<T>& s, index_t j, index_t t, index_t l) noexcept {
@@ -227,8 +227,6 @@ class WindowTests {
     /// max(e, 0) without a branch (compilers keep one for a comparison with a constant): exact,
     /// (e + |e|) / 2 is e for e > 0 and 0 otherwise.
     INCDTW_ALWAYS_INLINE static T positive(T e) noexcept { return (e + std::abs(e)) * T(0.5); }
-
-    static T excess(T v, T lo, T hi) noexcept { return v > hi ? v - hi : (v < lo ? lo - v : T{0}); }
 
     /// The aggregated excess of row i: fn(l) gives dimension l's excess.
     template <class Fn>
@@ -314,24 +312,24 @@ class WindowTests {
             const T eps = std::numeric_limits<T>::epsilon();
             const T slack = q_.slack;
             const T limit = need + need * q_.margin + slack;
-            // fast scaled value of observation t of window j, dimension l
-            T off[kMaxFastDims] = {}, inv[kMaxFastDims] = {};
-            const bool fast = d <= kMaxFastDims;
+            // fast scaled value of a value v of window j, dimension l
+            T* off = off_.data();
+            T* inv = inv_.data();
             if constexpr (Scaled) {
-                for (index_t l = 0; l < d && fast; ++l) {
+                for (index_t l = 0; l < d; ++l) {
                     off[l] = s.off[static_cast<std::size_t>(j * d + l)];
                     inv[l] = T{1} / s.div[static_cast<std::size_t>(j * d + l)];
                 }
             }
             const T* x = s.x.data;
-            const auto yv = [&](index_t t, index_t l) -> T {
-                const T v = x[t * d + l];
-                if constexpr (Scaled) {
-                    return fast ? (v - off[l]) * inv[l] : scaled(s, j, t, l);
-                } else {
-                    return v;
-                }
+            const auto fast_scaled = [off, inv](T v, index_t l) -> T {
+                if constexpr (Scaled) return (v - off[l]) * inv[l];
+                (void)off;
+                (void)inv;
+                (void)l;
+                return v;
             };
+            const auto yv = [&](index_t t, index_t l) { return fast_scaled(x[t * d + l], l); };
             const auto term_q = [&](index_t k) {  // window position order[k] vs the query's envelope
                 const index_t t = q_.order[static_cast<std::size_t>(k)];
                 return row(d, [&](index_t l) {
@@ -344,17 +342,7 @@ class WindowTests {
                 const index_t i = q_.order[static_cast<std::size_t>(k)];
                 return row(d, [&](index_t l) {
                     const auto w = static_cast<std::size_t>((j + i) * d + l);
-                    T lo = s.xlo[w], hi = s.xhi[w];
-                    if constexpr (Scaled) {
-                        if (fast) {
-                            lo = (lo - off[l]) * inv[l];
-                            hi = (hi - off[l]) * inv[l];
-                        } else {
-                            const auto z = static_cast<std::size_t>(j * d + l);
-                            lo = (lo - s.off[z]) / s.div[z];
-                            hi = (hi - s.off[z]) / s.div[z];
-                        }
-                    }
+                    const T lo = fast_scaled(s.xlo[w], l), hi = fast_scaled(s.xhi[w], l);
                     const T qv = q_.oq[static_cast<std::size_t>(k * d + l)];
                     return positive(gt_max(qv - hi, lo - qv));
                 });
@@ -438,6 +426,7 @@ class WindowTests {
     std::vector<T> y_;
     std::vector<T> buf_;
     std::vector<T> eq_, ec_, kq_, kc_, row_thr_;
+    std::vector<T> off_, inv_;  ///< the current window's offsets and 1 / divisors
 };
 
 /// IncDTW's reporting rule over one series (phase 2), reusing what phase 1 found.
@@ -494,16 +483,12 @@ inline int search_threads(index_t windows, index_t n, int n_jobs) {
 }
 
 template <class T, Agg A, bool Scaled>
-RundtwResult<T> rundtw_impl(RunQuery<T>& q, std::vector<RunSeries<T>>& all, const RundtwOptions& opt) {
+RundtwResult<T> rundtw_impl(RunQuery<T>& q, std::vector<RunSeries<T>>& all, const RundtwOptions& opt, int threads) {
     const T inf = std::numeric_limits<T>::infinity();
     const bool use_lb = opt.lower_bound || opt.k > 0;
     const bool use_ea = use_lb || opt.threshold < std::numeric_limits<double>::infinity();
     const T threshold = opt.threshold < std::numeric_limits<double>::infinity() ? threshold_as<T>(opt.threshold) : inf;
     const index_t k = opt.k;
-
-    index_t total_windows = 0;
-    for (const auto& s : all) total_windows += s.windows;
-    const int threads = search_threads(total_windows, q.n, opt.n_jobs);
 
     // Phase 1: the k-NN search (or, without any threshold, every distance) in parallel parts.
     struct Part {
@@ -645,7 +630,6 @@ RundtwResult<T> rundtw(SeriesView<T> query, const std::vector<SeriesView<T>>& se
     q.overlap = n - opt.overlap_tol;
     q.step = opt.step_pattern;
     q.method = opt.dist_method;
-    q.scaled = opt.scale != WindowScaling::none;
     q.margin = T(8) * static_cast<T>(n * (d + 1) + 2) * std::numeric_limits<T>::epsilon();
     if (opt.scale == WindowScaling::none) {
         q.q.assign(query.data, query.data + n * d);
@@ -706,7 +690,7 @@ RundtwResult<T> rundtw(SeriesView<T> query, const std::vector<SeriesView<T>>& se
     RundtwOptions eff = opt;
     eff.k = std::min(opt.k, total_windows);  // no more neighbours than windows (the state holds k)
     const auto run = [&](auto a, auto sc) {
-        return detail::rundtw_impl<T, decltype(a)::value, decltype(sc)::value>(q, all, eff);
+        return detail::rundtw_impl<T, decltype(a)::value, decltype(sc)::value>(q, all, eff, threads);
     };
     using detail::Agg;
     using std::integral_constant;
