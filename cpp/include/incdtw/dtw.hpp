@@ -56,9 +56,7 @@ DtwResult<T> dtw_impl(index_t n, index_t m, const Cost& cost, const DtwOptions& 
 /// std::bad_alloc.
 template <class T>
 DtwResult<T> dtw(SeriesView<T> q, SeriesView<T> c, const DtwOptions& opt = {}) {
-    validate(opt);
-    detail::check_pair(q, c);
-    check_window(q.length, c.length, opt.window);
+    detail::check_alignment(q, c, opt);
     return detail::visit_series_cost(q.data, c.data, q.dims, opt.dist_method, [&](const auto& cost) {
         return detail::dtw_impl<T>(q.length, c.length, cost, opt);
     });

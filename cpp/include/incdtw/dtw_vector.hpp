@@ -39,9 +39,7 @@ T distance_unchecked(SeriesView<T> q, SeriesView<T> c, const DtwOptions& opt) {
 /// Throws as dtw().
 template <class T>
 DistanceResult<T> dtw_distance(SeriesView<T> q, SeriesView<T> c, const DtwOptions& opt = {}) {
-    validate(opt);
-    detail::check_pair(q, c);
-    check_window(q.length, c.length, opt.window);
+    detail::check_alignment(q, c, opt);
     const T d = detail::distance_unchecked(q, c, opt);
     return {d, normalize_distance(d, q.length, c.length, opt.step_pattern)};
 }

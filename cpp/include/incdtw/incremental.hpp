@@ -108,9 +108,7 @@ inline void check_new_block(index_t o, const char* name) {
 /// column and row of the gcm (O(n + m) memory). Throws as dtw().
 template <class T>
 IncrementalResult<T> idtw2vec(SeriesView<T> q, SeriesView<T> c, const DtwOptions& opt = {}) {
-    validate(opt);
-    detail::check_pair(q, c);
-    check_window(q.length, c.length, opt.window);
+    detail::check_alignment(q, c, opt);
     return detail::visit_series_cost(c.data, q.data, q.dims, opt.dist_method, [&](const auto& cost) {
         return detail::idtw2vec_impl<T>(q.length, c.length, cost, nullptr, opt);
     });

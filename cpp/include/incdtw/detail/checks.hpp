@@ -47,6 +47,15 @@ void check_pair(SeriesView<T> q, SeriesView<T> c) {
     }
 }
 
+/// The checks of every entry point that aligns two series: the options, the series (non-empty,
+/// finite, same dimensions) and a feasible window.
+template <class T>
+void check_alignment(SeriesView<T> q, SeriesView<T> c, const DtwOptions& opt) {
+    validate(opt);
+    check_pair(q, c);
+    check_window(q.length, c.length, opt.window);
+}
+
 /// A precomputed matrix: non-empty; inside the window every entry finite, and >= 0 for a cost
 /// matrix (early abandoning and the recurrence assume non-negative costs). Entries outside the
 /// window are never read and may hold anything (cm(..., ws) puts NaN there). `col_offset` is the
