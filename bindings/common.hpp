@@ -26,6 +26,7 @@ void bind_incremental(py::module_& m);
 void bind_plane(py::module_& m);
 void bind_collection(py::module_& m);
 void bind_search(py::module_& m);
+void bind_simd(py::module_& m);
 
 /// True when `a` holds T exactly and is C-contiguous (the Python layer guarantees both).
 template <class T>

@@ -10,6 +10,7 @@ PYBIND11_MODULE(_core, m) {
     incdtw::py_detail::bind_plane(m);
     incdtw::py_detail::bind_collection(m);
     incdtw::py_detail::bind_search(m);
+    incdtw::py_detail::bind_simd(m);
 #ifdef INCDTW_VERSION_INFO
     m.attr("__version__") = INCDTW_VERSION_INFO;
 #else

@@ -26,6 +26,7 @@ from .dtw import cm, dtw
 from .incremental import dec_dm, dtw_partial, idtw, idtw2vec
 from .plane import PlaneDTW, initialize_plane
 from .search import rundtw
+from .simd import available_simd_levels, max_simd_level, set_simd_level, simd, simd_level
 from .simulate import (
     find_peaks,
     insert_const,
@@ -51,6 +52,7 @@ __all__ = [
     "RundtwResult",
     "ResultTooLargeError",
     "__version__",
+    "available_simd_levels",
     "centroid",
     "cm",
     "dba",
@@ -71,8 +73,12 @@ __all__ = [
     "insert_norm",
     "lowerbound",
     "lowerbound_tube",
+    "max_simd_level",
     "norm",
     "rundtw",
     "scale",
+    "set_simd_level",
+    "simd",
+    "simd_level",
     "simulate_timewarp",
 ]

@@ -14,6 +14,25 @@ sys.path.insert(0, str(HERE))  # tests import the naive reference as `reference`
 ORACLE_DIR = HERE / "oracle"
 
 
+def _levels() -> tuple[str, ...]:
+    import incdtw
+
+    return incdtw.available_simd_levels()
+
+
+@pytest.fixture(scope="session", autouse=True, params=_levels())
+def simd_level(request):
+    """Every test runs once per SIMD level this CPU supports (scalar, avx2, avx512): the whole
+    suite, oracle cases included, must pass on each dispatch path (issue 6)."""
+    import incdtw
+
+    previous = incdtw.simd_level()
+    used = incdtw.set_simd_level(request.param)
+    assert used == request.param
+    yield used
+    incdtw.set_simd_level(previous)
+
+
 def load_oracle(name: str) -> list[dict]:
     """Cases computed by the R package IncDTW 1.1.4.6 (copied from shared/oracle)."""
     with open(ORACLE_DIR / f"{name}.json", encoding="utf-8") as f:

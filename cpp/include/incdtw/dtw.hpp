@@ -7,6 +7,7 @@
 #include "detail/checks.hpp"
 #include "detail/cost.hpp"
 #include "detail/recurrence.hpp"
+#include "detail/simd/kernels.hpp"
 #include "detail/traceback.hpp"
 #include "options.hpp"
 #include "types.hpp"
@@ -57,6 +58,15 @@ DtwResult<T> dtw_impl(index_t n, index_t m, const Cost& cost, const DtwOptions& 
 template <class T>
 DtwResult<T> dtw(SeriesView<T> q, SeriesView<T> c, const DtwOptions& opt = {}) {
     detail::check_alignment(q, c, opt);
+    if (!opt.return_gcm && !opt.return_direction && !opt.return_path) {
+        DtwOptions no_threshold = opt;  // dtw() does not abandon
+        no_threshold.threshold = std::numeric_limits<double>::infinity();
+        DtwResult<T> r;
+        if (detail::simd::try_pair_distance(q.length, c.length, q.data, c.data, q.dims, no_threshold, r.distance)) {
+            r.normalized_distance = normalize_distance(r.distance, q.length, c.length, opt.step_pattern);
+            return r;
+        }
+    }
     return detail::visit_series_cost(q.data, c.data, q.dims, opt.dist_method, [&](const auto& cost) {
         return detail::dtw_impl<T>(q.length, c.length, cost, opt);
     });

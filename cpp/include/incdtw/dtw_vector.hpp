@@ -4,6 +4,7 @@
 #include "detail/checks.hpp"
 #include "detail/cost.hpp"
 #include "detail/recurrence.hpp"
+#include "detail/simd/kernels.hpp"
 #include "options.hpp"
 #include "types.hpp"
 
@@ -25,6 +26,10 @@ T distance_unchecked(SeriesView<T> q, SeriesView<T> c, const DtwOptions& opt) {
     const bool transpose = q.length < c.length;
     const SeriesView<T> rows = transpose ? c : q;
     const SeriesView<T> cols = transpose ? q : c;
+    T simd_result{};
+    if (simd::try_pair_distance(rows.length, cols.length, rows.data, cols.data, rows.dims, opt, simd_result)) {
+        return simd_result;
+    }
     return visit_series_cost(rows.data, cols.data, rows.dims, opt.dist_method, [&](const auto& cost) {
         return sweep_distance<T>(rows.length, cols.length, cost, opt.step_pattern, opt.window, opt.threshold);
     });

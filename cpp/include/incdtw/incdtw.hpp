@@ -14,5 +14,6 @@
 #include "plane.hpp"
 #include "rundtw.hpp"
 #include "scaling.hpp"
+#include "simd.hpp"
 #include "types.hpp"
 #include "version.hpp"

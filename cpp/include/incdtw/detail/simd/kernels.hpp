@@ -1,0 +1,279 @@
+#pragma once
+/// The SIMD kernels and their runtime dispatch. stripe.inl is compiled once per instruction set
+/// (AVX2, AVX-512F), each copy in its own namespace and target region, so the library itself is
+/// built for the baseline (no -march=native) and a wheel runs on any x86-64 CPU. The functions
+/// here prepare the data in the layout of StripePlan, pick the level (incdtw::simd_level()) and
+/// return false when the SIMD path does not apply (scalar level, short series, narrow windows),
+/// so that the caller runs the scalar sweep.
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+#include <vector>
+
+#include "../../options.hpp"
+#include "../../simd.hpp"
+#include "../../types.hpp"
+#include "../cost.hpp"
+#include "../recurrence.hpp"
+#include "plan.hpp"
+
+#if INCDTW_X86_SIMD
+#include <immintrin.h>
+
+#if defined(__clang__)
+#define INCDTW_SIMD_BEGIN(isa) _Pragma(INCDTW_SIMD_STR(clang attribute push(__attribute__((target(isa))), apply_to = function)))
+#define INCDTW_SIMD_END _Pragma("clang attribute pop")
+#else
+#define INCDTW_SIMD_BEGIN(isa) _Pragma("GCC push_options") _Pragma(INCDTW_SIMD_STR(GCC target(isa)))
+#define INCDTW_SIMD_END _Pragma("GCC pop_options")
+#endif
+#define INCDTW_SIMD_STR(x) #x
+
+// clang-format off
+INCDTW_SIMD_BEGIN("avx2")
+namespace incdtw::detail::simd::avx2 {
+#include "vec_avx2.inl"
+#include "stripe.inl"
+}  // namespace incdtw::detail::simd::avx2
+INCDTW_SIMD_END
+
+INCDTW_SIMD_BEGIN("avx512f")
+namespace incdtw::detail::simd::avx512 {
+#include "vec_avx512.inl"
+#include "stripe.inl"
+}  // namespace incdtw::detail::simd::avx512
+INCDTW_SIMD_END
+// clang-format on
+#endif
+
+namespace incdtw::detail::simd {
+
+/// Lanes per vector (W) and sub-rows per step (B) of a level. 2 B registers hold the front; B
+/// independent sub-rows per step must cover the latency of the min-min-add chain between steps
+/// (about 12 cycles). AVX-512 (32 registers) takes 9 and keeps the univariate rows in registers;
+/// AVX2 (16 registers) takes 6 and reads them from memory (measured best on a Xeon with AVX-512).
+template <class T>
+struct Shape {
+    int W = 1;
+    int B = 1;
+};
+template <class T>
+Shape<T> shape_of(SimdLevel level) noexcept {
+    if (level == SimdLevel::avx512) return {static_cast<int>(64 / sizeof(T)), 9};
+    if (level == SimdLevel::avx2) return {static_cast<int>(32 / sizeof(T)), 6};
+    return {};
+}
+
+/// The window as the kernels take it: < 0 when it admits every cell.
+inline index_t effective_window(index_t rows, index_t cols, index_t window) noexcept {
+    return window >= 0 && window < rows + cols ? window : -1;
+}
+
+/// G[-1, -1], the diagonal predecessor of the first cell: symmetric1 0, symmetric2 -c(0, 0) (so
+/// that G[0, 0] = c + ((-c) + c) = c exactly). False when c(0, 0) is not finite (the scalar sweep
+/// then handles the overflow).
+template <class T>
+bool seed_of(const T* q, const T* c, index_t dims, DistMethod method, StepPattern step, T& seed) {
+    const T c00 = visit_series_cost(q, c, dims, method, [](const auto& cost) { return cost(0, 0); });
+    if (!std::isfinite(c00)) return false;
+    seed = step == StepPattern::symmetric2 ? -c00 : T{0};
+    return true;
+}
+
+/// Calls the stripe kernel of instruction set namespace `ns` for the options known at run time.
+#define INCDTW_SIMD_CALL(ns, V, B, kOne, plan, step, kind)                                              \
+    [&]() -> typename ns::V::T {                                                                       \
+        auto by_kind = [&](auto s_tag) -> typename ns::V::T {                                          \
+            constexpr StepPattern S = decltype(s_tag)::value;                                          \
+            switch (kind) {                                                                            \
+                case CostKind::abs:                                                                    \
+                    return ns::stripe_sweep<ns::V, B, S, CostKind::abs, kOne>(plan);                   \
+                case CostKind::square:                                                                 \
+                    return ns::stripe_sweep<ns::V, B, S, CostKind::square, kOne>(plan);                \
+                case CostKind::multi:                                                                  \
+                default:                                                                               \
+                    return ns::stripe_sweep<ns::V, B, S, CostKind::multi, kOne>(plan);                 \
+            }                                                                                          \
+        };                                                                                             \
+        if (step == StepPattern::symmetric1) {                                                         \
+            return by_kind(std::integral_constant<StepPattern, StepPattern::symmetric1>{});            \
+        }                                                                                              \
+        return by_kind(std::integral_constant<StepPattern, StepPattern::symmetric2>{});                \
+    }()
+
+template <class T, bool kOne>
+T run_stripes(SimdLevel level, const StripePlan<T>& plan, StepPattern step, CostKind kind) {
+#if INCDTW_X86_SIMD
+    constexpr bool f64 = std::is_same_v<T, double>;
+    if (level == SimdLevel::avx512) {
+        if constexpr (f64) return INCDTW_SIMD_CALL(avx512, F64, 9, kOne, plan, step, kind);
+        else return INCDTW_SIMD_CALL(avx512, F32, 9, kOne, plan, step, kind);
+    }
+    if constexpr (f64) return INCDTW_SIMD_CALL(avx2, F64, 6, kOne, plan, step, kind);
+    else return INCDTW_SIMD_CALL(avx2, F32, 6, kOne, plan, step, kind);
+#else
+    (void)level, (void)plan, (void)step, (void)kind;
+    return T{0};
+#endif
+}
+#undef INCDTW_SIMD_CALL
+
+/// Early abandoning of a final value, as the scalar sweep: NaN unless value <= threshold.
+template <class T>
+T abandoned(T value, T thr) noexcept {
+    return value <= thr ? value : std::numeric_limits<T>::quiet_NaN();
+}
+
+/// True when the level has vector kernels for T and the indices fit the kernels' integer lanes.
+template <class T>
+bool simd_usable(SimdLevel level, index_t rows, index_t cols) noexcept {
+    if constexpr (!std::is_same_v<T, double> && !std::is_same_v<T, float>) return false;
+    if (!INCDTW_X86_SIMD || level == SimdLevel::scalar) return false;
+    return rows + cols < (index_t{1} << 28);
+}
+
+/// A buffer of `count` T whose element `origin` is 64-byte aligned (a vector load from there on never
+/// splits a cache line). The vector is over-allocated by 64 bytes.
+template <class T>
+T* aligned_in(std::vector<T>& buf, index_t count, index_t origin, T fill) {
+    const index_t slack = static_cast<index_t>(64 / sizeof(T));
+    buf.assign(static_cast<std::size_t>(count + slack), fill);
+    const auto addr = reinterpret_cast<std::uintptr_t>(buf.data() + origin);
+    const auto shift = static_cast<index_t>(((64 - addr % 64) % 64) / sizeof(T));
+    return buf.data() + shift;
+}
+
+/// The distance G[rows-1, cols-1] of two series (rows x dims and cols x dims, row-major) with the
+/// one-pair kernel; false when the kernel does not apply (the caller then sweeps scalar).
+template <class T>
+bool try_pair_distance(index_t rows, index_t cols, const T* q, const T* c, index_t dims, const DtwOptions& opt,
+                       T& result) {
+    const SimdLevel level = simd_level();
+    if (!simd_usable<T>(level, rows, cols)) return false;
+    const auto [W, B] = shape_of<T>(level);
+    const index_t H = static_cast<index_t>(W) * B;
+    const index_t window = effective_window(rows, cols, opt.window);
+    // Measured break-even against the scalar sweep (Xeon, AVX-512 and AVX2, float and double): a
+    // square pair of side 0.7 H to 1.3 H, a window of 24 to 32 (narrow bands are mostly masked).
+    if (rows < H / 2 || cols < H / 2 || rows * cols < H * H) return false;
+    if (window >= 0 && window < 32) return false;
+    T seed{};
+    if (!seed_of(q, c, dims, opt.dist_method, opt.step_pattern, seed)) return false;
+
+    const index_t stride = dims * W;
+    const index_t stripes = (rows + H - 1) / H;
+    // X: entries t in [-(B-1), cols + H - 1]; lane u of entry t is c[t - u B] (+inf outside).
+    const index_t x_first = -(B - 1), x_count = cols + H + B;
+    const T inf = std::numeric_limits<T>::infinity();
+    std::vector<T> xbuf;
+    T* const x0 = aligned_in(xbuf, x_count * stride, -x_first * stride, inf);
+    for (index_t e = 0; e < x_count; ++e) {
+        const index_t t = x_first + e;
+        T* dst = x0 + e * stride;
+        for (int u = 0; u < W; ++u) {
+            const index_t j = t - static_cast<index_t>(u) * B;
+            for (index_t l = 0; l < dims; ++l) dst[l * W + u] = j >= 0 && j < cols ? c[j * dims + l] : inf;
+        }
+    }
+    // Q: per stripe and sub-row b, lane u holds row s H + u B + b (0 beyond the last row).
+    std::vector<T> qbuf;
+    T* const q0 = aligned_in(qbuf, stripes * B * stride, 0, T{0});
+    for (index_t s = 0; s < stripes; ++s) {
+        for (int b = 0; b < B; ++b) {
+            T* dst = q0 + (s * B + b) * stride;
+            for (int u = 0; u < W; ++u) {
+                const index_t i = s * H + static_cast<index_t>(u) * B + b;
+                if (i < rows) {
+                    for (index_t l = 0; l < dims; ++l) dst[l * W + u] = q[i * dims + l];
+                }
+            }
+        }
+    }
+    const index_t pad = H + W;
+    std::vector<T> top(static_cast<std::size_t>(cols + 2 * pad), inf);
+    top[static_cast<std::size_t>(pad - 1)] = seed;
+
+    StripePlan<T> plan;
+    plan.rows = rows;
+    plan.cols = cols;
+    plan.dims = dims;
+    plan.window = window;
+    plan.method = opt.dist_method;
+    const bool abandon = opt.threshold < std::numeric_limits<double>::infinity();
+    plan.thr = abandon ? threshold_as<T>(opt.threshold) : inf;
+    plan.X = x0 - x_first * stride;
+    plan.Q = q0;
+    plan.top = top.data() + pad;
+    const T r = run_stripes<T, true>(level, plan, opt.step_pattern, cost_kind(dims, opt.dist_method));
+    result = abandon ? abandoned(r, plan.thr) : r;
+    return true;
+}
+
+/// Up to W pairs of one shape (rows x cols), one per lane: out[k] = G[rows-1, cols-1] of
+/// (q[k], c[k]) (NaN when early abandoned). False when the kernel does not apply.
+template <class T>
+bool try_group_distances(index_t rows, index_t cols, index_t dims, const T* const* q, const T* const* c, int count,
+                         const DtwOptions& opt, T* out) {
+    const SimdLevel level = simd_level();
+    if (count < 1 || !simd_usable<T>(level, rows, cols)) return false;
+    const auto [W, B] = shape_of<T>(level);
+    if (count > W) return false;
+    const index_t window = effective_window(rows, cols, opt.window);
+    const index_t stride = dims * W;
+    const T inf = std::numeric_limits<T>::infinity();
+    std::vector<T> seeds(static_cast<std::size_t>(W));
+    for (int u = 0; u < W; ++u) {
+        const int k = u < count ? u : 0;  // spare lanes repeat the first pair
+        if (!seed_of(q[k], c[k], dims, opt.dist_method, opt.step_pattern, seeds[static_cast<std::size_t>(u)])) {
+            return false;
+        }
+    }
+    const index_t x_first = -(B - 1), x_count = cols + B + B;
+    std::vector<T> xbuf;
+    T* const x0 = aligned_in(xbuf, x_count * stride, -x_first * stride, inf);
+    for (index_t e = 0; e < x_count; ++e) {
+        const index_t t = x_first + e;
+        T* dst = x0 + e * stride;
+        for (index_t l = 0; l < dims; ++l) {
+            for (int u = 0; u < W; ++u) dst[l * W + u] = t >= 0 && t < cols ? c[u < count ? u : 0][t * dims + l] : inf;
+        }
+    }
+    const index_t stripes = (rows + B - 1) / B;
+    std::vector<T> qbuf;
+    T* const q0 = aligned_in(qbuf, stripes * B * stride, 0, T{0});
+    for (index_t i = 0; i < rows; ++i) {
+        T* dst = q0 + i * stride;
+        for (index_t l = 0; l < dims; ++l) {
+            for (int u = 0; u < W; ++u) dst[l * W + u] = q[u < count ? u : 0][i * dims + l];
+        }
+    }
+    const index_t pad = B + 2;
+    std::vector<T> topbuf;
+    T* const top = aligned_in(topbuf, (cols + 2 * pad) * W, 0, inf);
+    for (int u = 0; u < W; ++u) top[(pad - 1) * W + u] = seeds[static_cast<std::size_t>(u)];
+    std::vector<T> lanes(static_cast<std::size_t>(W));
+
+    StripePlan<T> plan;
+    plan.rows = rows;
+    plan.cols = cols;
+    plan.dims = dims;
+    plan.window = window;
+    plan.method = opt.dist_method;
+    plan.thr = inf;
+    plan.X = x0 - x_first * stride;
+    plan.Q = q0;
+    plan.top = top + pad * W;
+    plan.out = lanes.data();
+    run_stripes<T, false>(level, plan, opt.step_pattern, cost_kind(dims, opt.dist_method));
+    const bool abandon = opt.threshold < std::numeric_limits<double>::infinity();
+    const T thr = abandon ? threshold_as<T>(opt.threshold) : inf;
+    for (int k = 0; k < count; ++k) {
+        const T r = lanes[static_cast<std::size_t>(k)];
+        out[k] = abandon ? abandoned(r, thr) : r;
+    }
+    return true;
+}
+
+}  // namespace incdtw::detail::simd

@@ -1,0 +1,49 @@
+#pragma once
+/// What the SIMD kernels (stripe.inl) read and write, prepared by the portable code in
+/// kernels.hpp. Shared by every instruction-set variant.
+
+#include "../../options.hpp"
+#include "../../types.hpp"
+
+namespace incdtw::detail::simd {
+
+/// The most lanes of any kernel (AVX-512, float).
+inline constexpr int kMaxLanes = 16;
+
+/// The local cost, resolved from DistMethod and the number of dimensions exactly as
+/// visit_series_cost does: one dimension uses |q - c| (norm1, norm2) or (q - c)^2 (norm2_square);
+/// several dimensions (multi) take StripePlan::method at run time (one kernel for the three).
+enum class CostKind { abs, square, multi };
+
+inline CostKind cost_kind(index_t dims, DistMethod method) noexcept {
+    if (dims == 1) return method == DistMethod::norm2_square ? CostKind::square : CostKind::abs;
+    return CostKind::multi;
+}
+
+/// A stripe sweep. The matrix is swept in stripes of H rows; inside a stripe the lanes and the B
+/// sub-rows of a vector register hold H cells of one anti-diagonal-like front (see stripe.inl).
+///  one pair:   H = W * B rows of one pair, lane u and sub-row b hold row i0 + u * B + b;
+///  many pairs: H = B rows, lane u holds pair u (all pairs of the group have the same shape).
+template <class T>
+struct StripePlan {
+    index_t rows = 0;     ///< of the swept matrix (after the transposition, if any)
+    index_t cols = 0;
+    index_t dims = 1;
+    index_t window = -1;  ///< Sakoe-Chiba radius; < 0: none
+    DistMethod method = DistMethod::norm1;  ///< of CostKind::multi
+    /// One pair: stop (NaN) after a stripe whose last row has no cell <= thr (+inf: never).
+    T thr{};
+    /// Column data: entry t (a vector of W values per dimension: dims * W values) at X + t * dims * W,
+    /// for t in [-(B - 1), cols + H - 1]. One pair: lane u of entry t is c[t - u * B] (+inf outside
+    /// [0, cols)); many pairs: lane u is c_u[t].
+    const T* X = nullptr;
+    /// Row data: ((stripe * B + b) * dims + l) * W, lane u: the row of lane u and sub-row b (0 beyond rows).
+    const T* Q = nullptr;
+    /// The row above the stripe. One pair: top[j] for j in [-(H + W), cols + H + W), +inf except
+    /// top[-1] = seed; many pairs: W values per column, at top + j * W for j in [-(B + 1), cols + B + 1).
+    T* top = nullptr;
+    /// Many pairs: the W distances.
+    T* out = nullptr;
+};
+
+}  // namespace incdtw::detail::simd

@@ -1,0 +1,196 @@
+// The SIMD sweep of the DTW recurrence. No include guard: kernels.hpp includes this file once per
+// instruction set, inside that set's namespace and target region, after the vector types F64/F32
+// (vec_*.inl). Nothing here allocates or includes: kernels.hpp prepares the data (StripePlan).
+//
+// Why the values are bit-identical to the scalar sweep (recurrence.hpp): every cell computes
+// G[i,j] = c + min(min(v, d'), h) with d' = d (symmetric1) or d + c (symmetric2) from the same
+// operands with the same IEEE operations (products go through an optimisation barrier, so nothing
+// is contracted into an FMA); a minimum is exact, so only the order in which cells are evaluated
+// changes. Cells outside the window and outside the matrix are +inf, as in the scalar sweep.
+// Early abandoning drops no cell here: a cell <= threshold never descends from a cell above it
+// (costs are >= 0), so the final value is the scalar sweep's whenever it is <= threshold, and
+// "every cell of a row is above the threshold" holds here exactly when it holds there.
+//
+// Layout. The matrix is swept in stripes of H rows. In a stripe, step t evaluates for every sub-row
+// b in [0, B) one vector of W cells: lane u holds the cell (i0 + K, t - K) with K = u * B + b (one
+// pair, H = W * B) or K = b in pair u (many pairs, H = B). So the cell above (i0 + K - 1, t - K) is
+// the previous step's value of sub-row b - 1 in the same lane: only sub-row 0 takes it from the
+// neighbouring lane (one pair: a lane shift that brings in the row above the stripe at lane 0) or
+// from the row above (many pairs). The B sub-rows of a step are independent, which hides the
+// latency of the min/add chain; the front lives in 2 * B registers and only the stripe's last row
+// goes to memory.
+
+template <class V, CostKind CK>
+inline typename V::R stripe_cost(typename V::R qreg, const typename V::T* qmem, const typename V::T* x, index_t dims,
+                                 DistMethod method) {
+    using R = typename V::R;
+    // x - q == -(q - x) exactly, so |x - q| and (x - q)^2 are the scalar |q - x| and (q - x)^2.
+    // Univariate q comes from a register (V::kQInRegisters) or from memory (a free load operand).
+    if constexpr (CK == CostKind::abs) {
+        return V::abs(V::sub(V::load(x), V::kQInRegisters ? qreg : V::load(qmem)));
+    } else if constexpr (CK == CostKind::square) {
+        const R d = V::sub(V::load(x), V::kQInRegisters ? qreg : V::load(qmem));
+        return V::mul(d, d);
+    } else {
+        // The scalar order: s = 0 + f(x_0) (== f(x_0): f >= +0), then s + f(x_l), then sqrt (norm2).
+        const bool absolute = method == DistMethod::norm1;
+        R s = V::set1(0);
+        for (index_t l = 0; l < dims; ++l) {
+            const R d = V::sub(V::load(x + l * V::W), V::load(qmem + l * V::W));
+            const R f = absolute ? V::abs(d) : V::mul(d, d);
+            s = l == 0 ? f : V::add(s, f);
+        }
+        if (method == DistMethod::norm2) s = V::sqrt(s);
+        return s;
+    }
+}
+
+/// The front of a stripe between calls of stripe_steps: the values of every sub-row at steps
+/// t - 1 (P) and t - 2 (PP), and the row above at column t - 1 (the diagonal predecessor of lane 0).
+template <class V, int B>
+struct StripeFront {
+    typename V::R P[B], PP[B], above;
+};
+
+/// One step t: `cur` holds the front at t - 1, `prev` at t - 2; on return `prev` holds the front
+/// at t. Sub-rows go in descending order, so the new value of sub-row b replaces its value at t - 2
+/// only after sub-row b + 1 has read it (no extra registers, no copies).
+template <class V, int B, StepPattern S, CostKind CK, bool kOne, bool kMasked>
+__attribute__((always_inline)) inline void stripe_step(const typename V::T* X, typename V::T* top, index_t dims,
+                                                       index_t w, DistMethod method, const typename V::T* qs,
+                                                       const typename V::R (&q)[B], typename V::R (&cur)[B],
+                                                       typename V::R (&prev)[B], typename V::R& above, index_t i0,
+                                                       index_t t, typename V::I k2base, typename V::R inf) {
+    using T = typename V::T;
+    using R = typename V::R;
+    constexpr int W = V::W;
+    constexpr index_t H = kOne ? index_t{W} * B : index_t{B};
+    constexpr bool kUni = CK == CostKind::abs || CK == CostKind::square;
+    const index_t stride = kUni ? index_t{W} : dims * W;
+    const T* xt = X + t * stride;
+    const R v0 = kOne ? V::shift_in(cur[B - 1], V::load(top + t - (W - 1))) : V::load(top + t * W);
+#pragma GCC unroll 16
+    for (int b = B - 1; b >= 0; --b) {
+        const R v = b == 0 ? v0 : cur[b - 1];
+        R d = b == 0 ? above : prev[b - 1];
+        const R c = stripe_cost<V, CK>(q[b], qs + b * stride, xt - b * stride, dims, method);
+        if constexpr (S == StepPattern::symmetric2) d = V::add(d, c);
+        R val = V::add(c, V::min(V::min(v, d), cur[b]));
+        if constexpr (kMasked) val = V::keep_band(val, k2base, 2 * b + i0 - t, w, inf);
+        prev[b] = val;
+    }
+    above = v0;
+    if constexpr (kOne) {
+        V::store_last(top + t - (H - 1), prev[B - 1]);
+    } else {
+        V::store(top + (t - (B - 1)) * W, prev[B - 1]);
+    }
+}
+
+/// Steps [ta, tb] of the stripe starting at row i0. The front is copied into locals so that it
+/// stays in registers; two steps per iteration swap the roles of the two halves of the front.
+/// kMasked: cells outside the band become +inf (2K = k2base + 2b per lane).
+template <class V, int B, StepPattern S, CostKind CK, bool kOne, bool kMasked>
+void stripe_steps(const StripePlan<typename V::T>& p, const typename V::T* qs, index_t i0, index_t ta, index_t tb,
+                  StripeFront<V, B>& front) {
+    using T = typename V::T;
+    using R = typename V::R;
+    constexpr bool kUni = CK == CostKind::abs || CK == CostKind::square;
+    const R inf = V::set1(std::numeric_limits<T>::infinity());
+    const auto k2base = kOne ? V::iota(0, 2 * B) : V::iset1(0);
+    R q[B], P[B], PP[B];
+    for (int b = 0; b < B; ++b) {
+        q[b] = kUni && V::kQInRegisters ? V::load(qs + b * V::W) : inf;
+        P[b] = front.P[b];
+        PP[b] = front.PP[b];
+    }
+    R above = front.above;
+    // Locals: a store through a vector type may alias anything, which would reload the plan each step.
+    const T* X = p.X;
+    T* top = p.top;
+    const index_t dims = kUni ? 1 : p.dims, w = p.window;
+    const DistMethod method = p.method;
+    index_t t = ta;
+    for (; t + 1 <= tb; t += 2) {
+        stripe_step<V, B, S, CK, kOne, kMasked>(X, top, dims, w, method, qs, q, P, PP, above, i0, t, k2base, inf);
+        stripe_step<V, B, S, CK, kOne, kMasked>(X, top, dims, w, method, qs, q, PP, P, above, i0, t + 1, k2base, inf);
+    }
+    if (t <= tb) {
+        stripe_step<V, B, S, CK, kOne, kMasked>(X, top, dims, w, method, qs, q, P, PP, above, i0, t, k2base, inf);
+        for (int b = 0; b < B; ++b) {
+            const R x = P[b];
+            P[b] = PP[b];
+            PP[b] = x;
+        }
+    }
+    for (int b = 0; b < B; ++b) {
+        front.P[b] = P[b];
+        front.PP[b] = PP[b];
+    }
+    front.above = above;
+}
+
+/// Sweeps the whole matrix described by `p` (see StripePlan). One pair (kOne): returns
+/// G[rows-1, cols-1], or NaN once a stripe's last row has no cell <= p.thr. Many pairs: writes the
+/// W values G[rows-1, cols-1] to p.out.
+template <class V, int B, StepPattern S, CostKind CK, bool kOne>
+typename V::T stripe_sweep(const StripePlan<typename V::T>& p) {
+    using T = typename V::T;
+    constexpr int W = V::W;
+    constexpr index_t H = kOne ? index_t{W} * B : index_t{B};
+    const index_t rows = p.rows, cols = p.cols, w = p.window;
+    const bool windowed = w >= 0;
+    const typename V::R inf = V::set1(std::numeric_limits<T>::infinity());
+    const index_t stripes = (rows + H - 1) / H;
+    for (index_t s = 0; s < stripes; ++s) {
+        const index_t i0 = s * H;
+        const bool last = s + 1 == stripes;
+        const index_t kstar = rows - 1 - i0;  // the last row, in the last stripe
+        const index_t t_begin = windowed && i0 - w > 0 ? i0 - w : 0;
+        index_t t_end = cols - 1 + kstar;  // the last stripe ends with the result cell
+        if (!last) {
+            const index_t hi = windowed && i0 + H - 1 + w < cols - 1 ? i0 + H - 1 + w : cols - 1;
+            t_end = hi + H - 1;  // the stripe's last row reaches its last column
+        }
+        const T* qs = p.Q + s * B * p.dims * W;
+        StripeFront<V, B> front;
+        for (int b = 0; b < B; ++b) front.P[b] = front.PP[b] = inf;  // before the stripe's first column
+        front.above = kOne ? V::shift_in(inf, V::load(p.top + t_begin - 1 - (W - 1))) : V::load(p.top + (t_begin - 1) * W);
+        if (!windowed) {
+            stripe_steps<V, B, S, CK, kOne, false>(p, qs, i0, t_begin, t_end, front);
+        } else {
+            // Steps where every lane's cell is inside the band need no mask.
+            const index_t lo = i0 + 2 * (H - 1) - w > t_begin ? i0 + 2 * (H - 1) - w : t_begin;
+            const index_t hi = i0 + w < t_end ? i0 + w : t_end;
+            if (lo <= hi) {
+                stripe_steps<V, B, S, CK, kOne, true>(p, qs, i0, t_begin, lo - 1, front);
+                stripe_steps<V, B, S, CK, kOne, false>(p, qs, i0, lo, hi, front);
+                stripe_steps<V, B, S, CK, kOne, true>(p, qs, i0, hi + 1, t_end, front);
+            } else {
+                stripe_steps<V, B, S, CK, kOne, true>(p, qs, i0, t_begin, t_end, front);
+            }
+        }
+
+        if (last) {
+            alignas(64) T lanes[W];
+            if constexpr (kOne) {
+                V::store(lanes, front.P[kstar % B]);
+                return lanes[kstar / B];
+            } else {
+                V::store(lanes, front.P[kstar]);
+                for (int u = 0; u < W; ++u) p.out[u] = lanes[u];
+                return T{0};
+            }
+        }
+        if (kOne && p.thr < std::numeric_limits<T>::infinity()) {
+            // The stripe's last row has no cell <= thr: no later cell can have one (costs are >= 0).
+            const index_t r = i0 + H - 1;
+            const index_t lo = windowed && r - w > 0 ? r - w : 0;
+            const index_t hi = windowed && r + w < cols - 1 ? r + w : cols - 1;
+            bool alive = false;
+            for (index_t j = lo; j <= hi; ++j) alive |= p.top[j] <= p.thr;
+            if (!alive) return std::numeric_limits<T>::quiet_NaN();
+        }
+    }
+    return std::numeric_limits<T>::quiet_NaN();  // not reached: rows >= 1
+}

@@ -1,0 +1,88 @@
+"""The instruction set of the DTW kernels, chosen at run time.
+
+incdtw is built for any x86-64 CPU and carries kernels for AVX2 and AVX-512 besides the portable
+(scalar) ones; it uses the best the CPU supports. Every level gives bit-identical results, so
+these functions exist to test and to measure each path. The environment variable
+``INCDTW_SIMD`` (``scalar``, ``avx2`` or ``avx512``), read when incdtw is imported, caps the
+level for the whole process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import warnings
+from typing import Iterator
+
+from . import _core
+
+LEVELS = ("scalar", "avx2", "avx512")
+
+
+def simd_level() -> str:
+    """The level the kernels use now: ``"scalar"``, ``"avx2"`` or ``"avx512"``.
+
+    Examples
+    --------
+    >>> import incdtw
+    >>> incdtw.simd_level() in ("scalar", "avx2", "avx512")
+    True
+    """
+    return str(_core.simd_level())
+
+
+def max_simd_level() -> str:
+    """The best level this CPU supports (``"scalar"`` off x86-64)."""
+    return str(_core.max_simd_level())
+
+
+def available_simd_levels() -> tuple[str, ...]:
+    """Every level this CPU can run, lowest first."""
+    return LEVELS[: LEVELS.index(max_simd_level()) + 1]
+
+
+def set_simd_level(level: str) -> str:
+    """Use the kernels of ``level`` from now on (process-wide); returns the level in effect.
+
+    A level above :func:`max_simd_level` is capped at it. ``"sse2"`` is an alias of
+    ``"scalar"`` (the portable kernels are SSE2 code on x86-64).
+
+    Raises
+    ------
+    TypeError
+        ``level`` is not a string.
+    ValueError
+        ``level`` is not one of ``"scalar"``, ``"sse2"``, ``"avx2"``, ``"avx512"``.
+    """
+    if not isinstance(level, str):
+        raise TypeError(f"level must be a string ('scalar', 'avx2' or 'avx512'), got {type(level).__name__}")
+    return str(_core.set_simd_level(level))
+
+
+@contextlib.contextmanager
+def simd(level: str) -> Iterator[str]:
+    """Context manager: the kernels of ``level`` inside the block, the previous level after it.
+
+    >>> import incdtw
+    >>> with incdtw.simd("scalar") as used:
+    ...     used
+    'scalar'
+    """
+    previous = simd_level()
+    try:
+        yield set_simd_level(level)
+    finally:
+        set_simd_level(previous)
+
+
+def _check_environment() -> None:
+    value = os.environ.get("INCDTW_SIMD", "")
+    if value and value not in LEVELS + ("sse2",):
+        warnings.warn(
+            f"INCDTW_SIMD={value!r} is not a level ('scalar', 'avx2' or 'avx512'); it is ignored",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+
+
+_check_environment()

@@ -1,0 +1,199 @@
+"""The SIMD kernels and their runtime dispatch (issue 6).
+
+conftest.py runs the whole suite once per level this CPU supports. The tests here make sure the
+vector kernels are really exercised (series long enough for the one-pair kernel, groups of pairs
+for the collection kernels, windows that need masking, early abandoning, every cost, float32) and
+that each level returns the scalar kernel's bits exactly.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reference import dtw as naive_dtw
+
+import incdtw
+
+METHODS = st.sampled_from(["norm1", "norm2", "norm2_square"])
+STEPS = st.sampled_from(["symmetric1", "symmetric2"])
+DTYPES = st.sampled_from([np.float64, np.float32])
+FEW = settings(max_examples=40, deadline=None)
+
+
+def same_bits(a, b) -> bool:
+    """The same numbers to the last bit (NaN where the other has NaN)."""
+    a, b = np.atleast_1d(np.asarray(a)), np.atleast_1d(np.asarray(b))
+    if a.shape != b.shape or a.dtype != b.dtype:
+        return False
+    uint = np.uint32 if a.dtype == np.float32 else np.uint64
+    nan = np.isnan(a)
+    return bool(np.array_equal(nan, np.isnan(b)) and np.array_equal(a[~nan].view(uint), b[~nan].view(uint)))
+
+
+def walk(rng, length, dims, dtype, kind=2):
+    shape = (length,) if dims == 0 else (length, dims)
+    if kind == 0:  # small integers: many ties between the three predecessors
+        x = rng.integers(-3, 4, size=shape).astype(float)
+    else:
+        x = np.cumsum(rng.normal(size=shape), axis=0)
+    return x.astype(dtype)
+
+
+def scalar_of(fn):
+    with incdtw.simd("scalar"):
+        return fn()
+
+
+# -- the level API ------------------------------------------------------------------------------------
+
+
+def test_levels_are_ordered_and_settable(simd_level):
+    levels = incdtw.available_simd_levels()
+    assert levels[0] == "scalar"
+    assert levels[-1] == incdtw.max_simd_level()
+    assert incdtw.simd_level() == simd_level
+    with incdtw.simd("scalar") as used:
+        assert used == "scalar" and incdtw.simd_level() == "scalar"
+        assert incdtw.set_simd_level("sse2") == "scalar"
+    assert incdtw.simd_level() == simd_level
+    # a level above the CPU's is capped at it
+    with incdtw.simd("avx512") as used:
+        assert used == incdtw.max_simd_level()
+
+
+@pytest.mark.parametrize("bad", ["avx", "AVX2", "", "neon"])
+def test_bad_level_is_a_value_error(bad):
+    with pytest.raises(ValueError, match="level"):
+        incdtw.set_simd_level(bad)
+
+
+def test_level_must_be_a_string():
+    with pytest.raises(TypeError, match="level"):
+        incdtw.set_simd_level(2)  # type: ignore[arg-type]
+
+
+def test_environment_variable_caps_the_level():
+    code = "import incdtw; print(incdtw.simd_level())"
+    env = dict(os.environ, INCDTW_SIMD="scalar")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "scalar"
+    env["INCDTW_SIMD"] = "fast"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == incdtw.max_simd_level()
+    assert "INCDTW_SIMD='fast' is not a level" in out.stderr
+
+
+# -- one pair -------------------------------------------------------------------------------------------
+
+
+@FEW
+@given(
+    n=st.integers(1, 700),
+    extra=st.integers(-300, 300),
+    dims=st.sampled_from([0, 0, 1, 2, 3]),
+    method=METHODS,
+    step=STEPS,
+    dtype=DTYPES,
+    kind=st.sampled_from([0, 2]),
+    window=st.one_of(st.none(), st.integers(0, 400)),
+    abandon=st.sampled_from([None, 0.6, 1.0, 1.3]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_dtw2vec_matches_scalar(n, extra, dims, method, step, dtype, kind, window, abandon, seed):
+    rng = np.random.default_rng(seed)
+    m = max(1, n + extra)
+    Q, C = walk(rng, n, dims, dtype, kind), walk(rng, m, dims, dtype, kind)
+    ws = None if window is None else abs(n - m) + window
+    full = scalar_of(lambda: incdtw.dtw2vec(Q, C, dist_method=method, step_pattern=step, ws=ws).distance)
+    threshold = None if abandon is None or not np.isfinite(full) else full * abandon
+    want = scalar_of(lambda: incdtw.dtw2vec(Q, C, dist_method=method, step_pattern=step, ws=ws, threshold=threshold))
+    got = incdtw.dtw2vec(Q, C, dist_method=method, step_pattern=step, ws=ws, threshold=threshold)
+    assert same_bits(got.distance, want.distance)
+    assert same_bits(got.normalized_distance, want.normalized_distance)
+
+
+@pytest.mark.parametrize("step", ["symmetric1", "symmetric2"])
+@pytest.mark.parametrize("method", ["norm1", "norm2_square"])
+def test_long_pair_against_naive_reference(step, method, rng):
+    # 400 x 380 cells: above every level's one-pair threshold; the naive reference is plain Python.
+    Q, C = walk(rng, 400, 0, np.float64), walk(rng, 380, 0, np.float64)
+    want = naive_dtw(Q, C, dist_method=method, step_pattern=step)[2]
+    for ws in (None, 150):
+        got = incdtw.dtw2vec(Q, C, dist_method=method, step_pattern=step, ws=ws).distance
+        ref = want if ws is None else naive_dtw(Q, C, dist_method=method, step_pattern=step, ws=ws)[2]
+        assert got == pytest.approx(ref, rel=1e-12)
+        assert same_bits(got, scalar_of(lambda: incdtw.dtw2vec(Q, C, dist_method=method, step_pattern=step, ws=ws).distance))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_costs_that_overflow_match_scalar(dtype):
+    big = np.finfo(dtype).max / 4
+    Q = np.tile([big, -big, 0.0], 200).astype(dtype)
+    C = np.tile([-big, big, 1.0], 210).astype(dtype)
+    for method in ("norm1", "norm2_square"):
+        for step in ("symmetric1", "symmetric2"):
+            want = scalar_of(lambda: incdtw.dtw2vec(Q, C, dist_method=method, step_pattern=step).distance)
+            got = incdtw.dtw2vec(Q, C, dist_method=method, step_pattern=step).distance
+            assert same_bits(got, want)
+
+
+def test_early_abandoning_at_the_exact_distance():
+    rng = np.random.default_rng(3)
+    Q, C = walk(rng, 600, 0, np.float64), walk(rng, 640, 0, np.float64)
+    d = incdtw.dtw2vec(Q, C).distance
+    assert incdtw.dtw2vec(Q, C, threshold=d).distance == d
+    assert np.isnan(incdtw.dtw2vec(Q, C, threshold=np.nextafter(d, 0)).distance)
+    # abandoned long before the end: the stripes stop once a whole stripe row is above it
+    assert np.isnan(incdtw.dtw2vec(Q, C, threshold=d / 100).distance)
+
+
+def test_dtw_distance_matches_dtw2vec_at_this_level(rng):
+    Q, C = walk(rng, 500, 2, np.float64), walk(rng, 450, 2, np.float64)
+    full = incdtw.dtw(Q, C, dist_method="norm2", ws=120, return_gcm=False)
+    vec = incdtw.dtw2vec(Q, C, dist_method="norm2", ws=120)
+    assert same_bits(full.distance, vec.distance)
+
+
+# -- many pairs --------------------------------------------------------------------------------------------
+
+
+@FEW
+@given(
+    count=st.integers(2, 40),
+    length=st.integers(1, 160),
+    mixed=st.booleans(),
+    dims=st.sampled_from([0, 0, 1, 2]),
+    method=METHODS,
+    step=STEPS,
+    dtype=DTYPES,
+    window=st.one_of(st.none(), st.integers(6, 60)),
+    threshold=st.one_of(st.none(), st.floats(5, 200)),
+    n_jobs=st.sampled_from([1, 2]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_collections_match_scalar(count, length, mixed, dims, method, step, dtype, window, threshold, n_jobs, seed):
+    rng = np.random.default_rng(seed)
+    lengths = [length + (int(rng.integers(0, 3)) * 2 if mixed else 0) for _ in range(count)]
+    lot = [walk(rng, k, dims, dtype) for k in lengths]
+    kw = dict(dist_method=method, step_pattern=step, ws=window, threshold=threshold, n_jobs=n_jobs)
+    kw["normalize"] = step == "symmetric2"
+    want = scalar_of(lambda: incdtw.dtw_dismat(lot, **kw).dismat)
+    assert same_bits(incdtw.dtw_dismat(lot, **kw).dismat, want)
+    want = scalar_of(lambda: incdtw.dtw_disvec(lot[0], lot[1:], **kw).disvec)
+    assert same_bits(incdtw.dtw_disvec(lot[0], lot[1:], **kw).disvec, want)
+    ys = lot[: 1 + count // 2]
+    want = scalar_of(lambda: incdtw.dtw_cdist(lot, ys, **kw))
+    assert same_bits(incdtw.dtw_cdist(lot, ys, **kw), want)
+
+
+def test_dismat_of_many_equal_series_equals_pairwise_dtw2vec(rng):
+    lot = [walk(rng, 90, 0, np.float64) for _ in range(37)]  # 666 pairs: whole groups and a partial one
+    got = incdtw.dtw_dismat(lot, normalize=False).dismat
+    want = [incdtw.dtw2vec(lot[i], lot[j]).distance for i in range(37) for j in range(i + 1, 37)]
+    assert same_bits(got, np.array(want))
