@@ -156,3 +156,34 @@ TEST_CASE("simd: a long pair with the kernel against the reference DTW") {
         }
     }
 }
+
+TEST_CASE("simd: dtw's gcm, direction matrix and path at every level equal the scalar sweep's") {
+    const LevelGuard guard;
+    std::mt19937_64 g(99);
+    for (int it = 0; it < 120; ++it) {
+        const auto n = static_cast<index_t>(1 + g() % 400);
+        const index_t m = std::max<index_t>(1, n + static_cast<index_t>(g() % 200) - 100);
+        const index_t d = g() % 3 == 0 ? 2 : 1;
+        const bool integers = g() % 3 == 0;
+        const auto q = random_walk<double>(g, n * d, integers), c = random_walk<double>(g, m * d, integers);
+        DtwOptions o;
+        o.step_pattern = g() % 2 ? StepPattern::symmetric1 : StepPattern::symmetric2;
+        o.dist_method = static_cast<DistMethod>(g() % 3);
+        if (g() % 2) o.window = std::abs(n - m) + static_cast<index_t>(g() % 150);
+        o.return_gcm = g() % 2;
+        o.return_path = true;
+        const SeriesView<double> qv{q.data(), n, d}, cv{c.data(), m, d};
+        incdtw::set_simd_level(SimdLevel::scalar);
+        const auto want = incdtw::dtw(qv, cv, o);
+        for (SimdLevel level : vector_levels()) {
+            incdtw::set_simd_level(level);
+            const auto got = incdtw::dtw(qv, cv, o);
+            INFO("level ", incdtw::to_string(level), " n=", n, " m=", m, " d=", d, " window=", o.window);
+            CHECK(same_bits(got.distance, want.distance));
+            CHECK(compare_ints(got.dm.data, want.dm.data, m).empty());
+            CHECK(compare_ints(got.path.ii, want.path.ii).empty());
+            CHECK(compare_ints(got.path.jj, want.path.jj).empty());
+            CHECK(compare_bits(got.gcm.data, want.gcm.data, m).empty());
+        }
+    }
+}

@@ -197,3 +197,46 @@ def test_dismat_of_many_equal_series_equals_pairwise_dtw2vec(rng):
     got = incdtw.dtw_dismat(lot, normalize=False).dismat
     want = [incdtw.dtw2vec(lot[i], lot[j]).distance for i in range(37) for j in range(i + 1, 37)]
     assert same_bits(got, np.array(want))
+
+
+# -- the matrix form: direction matrix, warping path, gcm ---------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(1, 400),
+    extra=st.integers(-150, 150),
+    dims=st.sampled_from([0, 0, 2]),
+    method=METHODS,
+    step=STEPS,
+    dtype=DTYPES,
+    kind=st.sampled_from([0, 2]),
+    window=st.one_of(st.none(), st.integers(0, 200)),
+    return_gcm=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_dtw_matrices_match_scalar(n, extra, dims, method, step, dtype, kind, window, return_gcm, seed):
+    rng = np.random.default_rng(seed)
+    m = max(1, n + extra)
+    Q, C = walk(rng, n, dims, dtype, kind), walk(rng, m, dims, dtype, kind)
+    ws = None if window is None else abs(n - m) + window
+    kw = dict(dist_method=method, step_pattern=step, ws=ws, return_wp=True, return_gcm=return_gcm)
+    want = scalar_of(lambda: incdtw.dtw(Q, C, **kw))
+    got = incdtw.dtw(Q, C, **kw)
+    assert same_bits(got.distance, want.distance)
+    assert np.array_equal(got.dm, want.dm)
+    assert np.array_equal(got.ii, want.ii) and np.array_equal(got.jj, want.jj) and np.array_equal(got.wp, want.wp)
+    if return_gcm:
+        assert same_bits(got.gcm.ravel(), want.gcm.ravel())
+    else:
+        assert got.gcm is None
+
+
+def test_long_path_against_naive_reference(rng):
+    Q, C = walk(rng, 300, 0, np.float64, kind=0), walk(rng, 280, 0, np.float64, kind=0)  # ties everywhere
+    gcm, dm, dist, _, ii, jj, wp = naive_dtw(Q, C, dist_method="norm1", step_pattern="symmetric2", ws=90)
+    got = incdtw.dtw(Q, C, ws=90, return_wp=True)
+    assert got.distance == dist
+    assert np.array_equal(got.dm, dm)
+    assert np.array_equal(got.ii, ii) and np.array_equal(got.jj, jj)
+    assert np.array_equal(got.gcm, gcm, equal_nan=True)

@@ -26,20 +26,48 @@ struct DtwResult {
 
 namespace detail {
 
-template <class T, class Cost>
-DtwResult<T> dtw_impl(index_t n, index_t m, const Cost& cost, const DtwOptions& opt) {
+/// No vector kernel (precomputed matrices): dtw_impl sweeps scalar.
+struct ScalarOnly {
+    template <class T>
+    bool distance(T&) const noexcept {
+        return false;
+    }
+    template <class T>
+    bool matrices(T*, std::int8_t*, T&) const noexcept {
+        return false;
+    }
+};
+
+/// The SIMD kernels for two series (detail/simd); each returns false when it does not apply.
+template <class T>
+struct SeriesKernels {
+    SeriesView<T> q, c;
+    DtwOptions opt;  // threshold +inf: dtw() does not abandon
+    bool distance(T& d) const { return simd::try_pair_distance(q.length, c.length, q.data, c.data, q.dims, opt, d); }
+    bool matrices(T* gcm, std::int8_t* dm, T& d) const {
+        return simd::try_pair_matrix(q.length, c.length, q.data, c.data, q.dims, opt, gcm, dm, d);
+    }
+};
+
+template <class T, class Cost, class Kernels>
+DtwResult<T> dtw_impl(index_t n, index_t m, const Cost& cost, const DtwOptions& opt, const Kernels& kernels) {
     DtwResult<T> r;
     const bool want_dm = opt.return_direction || opt.return_path;
     if (!opt.return_gcm && !want_dm) {
-        r.distance = sweep_distance<T>(n, m, cost, opt.step_pattern, opt.window,
-                                       std::numeric_limits<double>::infinity());
+        if (!kernels.distance(r.distance)) {
+            r.distance = sweep_distance<T>(n, m, cost, opt.step_pattern, opt.window,
+                                           std::numeric_limits<double>::infinity());
+        }
     } else {
         if (opt.return_gcm) r.gcm = Matrix<T>(n, m, std::numeric_limits<T>::quiet_NaN());
         Matrix<std::int8_t> dm;
         if (want_dm) dm = Matrix<std::int8_t>(n, m, std::int8_t{0});
-        r.distance = sweep_matrix<T>(n, m, cost, opt.step_pattern, opt.window,
-                                     opt.return_gcm ? r.gcm.data.data() : nullptr,
-                                     want_dm ? dm.data.data() : nullptr);
+        T* const gcm = opt.return_gcm ? r.gcm.data.data() : nullptr;
+        // The vector kernel records directions; a gcm alone (no directions wanted) sweeps scalar.
+        if (!(want_dm && kernels.matrices(gcm, dm.data.data(), r.distance))) {
+            r.distance = sweep_matrix<T>(n, m, cost, opt.step_pattern, opt.window, gcm,
+                                         want_dm ? dm.data.data() : nullptr);
+        }
         if (opt.return_path) r.path = backtrack(dm.view(), n, m);
         if (opt.return_direction) r.dm = std::move(dm);
     }
@@ -58,17 +86,10 @@ DtwResult<T> dtw_impl(index_t n, index_t m, const Cost& cost, const DtwOptions& 
 template <class T>
 DtwResult<T> dtw(SeriesView<T> q, SeriesView<T> c, const DtwOptions& opt = {}) {
     detail::check_alignment(q, c, opt);
-    if (!opt.return_gcm && !opt.return_direction && !opt.return_path) {
-        DtwOptions no_threshold = opt;  // dtw() does not abandon
-        no_threshold.threshold = std::numeric_limits<double>::infinity();
-        DtwResult<T> r;
-        if (detail::simd::try_pair_distance(q.length, c.length, q.data, c.data, q.dims, no_threshold, r.distance)) {
-            r.normalized_distance = normalize_distance(r.distance, q.length, c.length, opt.step_pattern);
-            return r;
-        }
-    }
+    detail::SeriesKernels<T> kernels{q, c, opt};
+    kernels.opt.threshold = std::numeric_limits<double>::infinity();
     return detail::visit_series_cost(q.data, c.data, q.dims, opt.dist_method, [&](const auto& cost) {
-        return detail::dtw_impl<T>(q.length, c.length, cost, opt);
+        return detail::dtw_impl<T>(q.length, c.length, cost, opt, kernels);
     });
 }
 
@@ -80,7 +101,7 @@ DtwResult<T> dtw(MatrixView<T> mat, MatrixKind kind, const DtwOptions& opt = {})
     detail::check_matrix(mat, kind, opt.window, "Q");
     check_window(mat.rows, mat.cols, opt.window);
     return detail::visit_matrix_cost(mat, kind, opt.dist_method, [&](const auto& cost) {
-        return detail::dtw_impl<T>(mat.rows, mat.cols, cost, opt);
+        return detail::dtw_impl<T>(mat.rows, mat.cols, cost, opt, detail::ScalarOnly{});
     });
 }
 

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 #include <vector>
@@ -83,18 +84,18 @@ bool seed_of(const T* q, const T* c, index_t dims, DistMethod method, StepPatter
 }
 
 /// Calls the stripe kernel of instruction set namespace `ns` for the options known at run time.
-#define INCDTW_SIMD_CALL(ns, V, B, kOne, plan, step, kind)                                              \
+#define INCDTW_SIMD_CALL(ns, V, B, kOne, kDirs, plan, step, kind)                                              \
     [&]() -> typename ns::V::T {                                                                       \
         auto by_kind = [&](auto s_tag) -> typename ns::V::T {                                          \
             constexpr StepPattern S = decltype(s_tag)::value;                                          \
             switch (kind) {                                                                            \
                 case CostKind::abs:                                                                    \
-                    return ns::stripe_sweep<ns::V, B, S, CostKind::abs, kOne>(plan);                   \
+                    return ns::stripe_sweep<ns::V, B, S, CostKind::abs, kOne, kDirs>(plan);                   \
                 case CostKind::square:                                                                 \
-                    return ns::stripe_sweep<ns::V, B, S, CostKind::square, kOne>(plan);                \
+                    return ns::stripe_sweep<ns::V, B, S, CostKind::square, kOne, kDirs>(plan);                \
                 case CostKind::multi:                                                                  \
                 default:                                                                               \
-                    return ns::stripe_sweep<ns::V, B, S, CostKind::multi, kOne>(plan);                 \
+                    return ns::stripe_sweep<ns::V, B, S, CostKind::multi, kOne, kDirs>(plan);                 \
             }                                                                                          \
         };                                                                                             \
         if (step == StepPattern::symmetric1) {                                                         \
@@ -103,16 +104,16 @@ bool seed_of(const T* q, const T* c, index_t dims, DistMethod method, StepPatter
         return by_kind(std::integral_constant<StepPattern, StepPattern::symmetric2>{});                \
     }()
 
-template <class T, bool kOne>
+template <class T, bool kOne, bool kDirs = false>
 T run_stripes(SimdLevel level, const StripePlan<T>& plan, StepPattern step, CostKind kind) {
 #if INCDTW_X86_SIMD
     constexpr bool f64 = std::is_same_v<T, double>;
     if (level == SimdLevel::avx512) {
-        if constexpr (f64) return INCDTW_SIMD_CALL(avx512, F64, 9, kOne, plan, step, kind);
-        else return INCDTW_SIMD_CALL(avx512, F32, 9, kOne, plan, step, kind);
+        if constexpr (f64) return INCDTW_SIMD_CALL(avx512, F64, 9, kOne, kDirs, plan, step, kind);
+        else return INCDTW_SIMD_CALL(avx512, F32, 9, kOne, kDirs, plan, step, kind);
     }
-    if constexpr (f64) return INCDTW_SIMD_CALL(avx2, F64, 6, kOne, plan, step, kind);
-    else return INCDTW_SIMD_CALL(avx2, F32, 6, kOne, plan, step, kind);
+    if constexpr (f64) return INCDTW_SIMD_CALL(avx2, F64, 6, kOne, kDirs, plan, step, kind);
+    else return INCDTW_SIMD_CALL(avx2, F32, 6, kOne, kDirs, plan, step, kind);
 #else
     (void)level, (void)plan, (void)step, (void)kind;
     return T{0};
@@ -145,69 +146,110 @@ T* aligned_in(std::vector<T>& buf, index_t count, index_t origin, T fill) {
     return buf.data() + shift;
 }
 
+/// The data of the one-pair kernel (StripePlan's layout) and the plan pointing into it.
+template <class T>
+struct PairSweep {
+    SimdLevel level = SimdLevel::scalar;
+    int W = 1, B = 1;
+    std::vector<T> xbuf, qbuf, top;
+    StripePlan<T> plan;
+
+    /// Prepares the sweep of rows x cols (q along the rows); false when the kernel does not apply.
+    bool prepare(index_t rows, index_t cols, const T* q, const T* c, index_t dims, const DtwOptions& opt) {
+        level = simd_level();
+        if (!simd_usable<T>(level, rows, cols)) return false;
+        const Shape<T> sh = shape_of<T>(level);
+        W = sh.W;
+        B = sh.B;
+        const index_t H = static_cast<index_t>(W) * B;
+        const index_t window = effective_window(rows, cols, opt.window);
+        // Measured break-even against the scalar sweep (Xeon, AVX-512 and AVX2, float and double): a
+        // square pair of side 0.7 H to 1.3 H, a window of 24 to 32 (narrow bands are mostly masked).
+        if (rows < H / 2 || cols < H / 2 || rows * cols < H * H) return false;
+        if (window >= 0 && window < 32) return false;
+        T seed{};
+        if (!seed_of(q, c, dims, opt.dist_method, opt.step_pattern, seed)) return false;
+
+        const index_t stride = dims * W;
+        const index_t stripes = (rows + H - 1) / H;
+        // X: entries t in [-(B-1), cols + H - 1]; lane u of entry t is c[t - u B] (+inf outside).
+        const index_t x_first = -(B - 1), x_count = cols + H + B;
+        const T inf = std::numeric_limits<T>::infinity();
+        T* const x0 = aligned_in(xbuf, x_count * stride, -x_first * stride, inf);
+        for (index_t e = 0; e < x_count; ++e) {
+            const index_t t = x_first + e;
+            T* dst = x0 + e * stride;
+            for (int u = 0; u < W; ++u) {
+                const index_t j = t - static_cast<index_t>(u) * B;
+                for (index_t l = 0; l < dims; ++l) dst[l * W + u] = j >= 0 && j < cols ? c[j * dims + l] : inf;
+            }
+        }
+        // Q: per stripe and sub-row b, lane u holds row s H + u B + b (0 beyond the last row).
+        T* const q0 = aligned_in(qbuf, stripes * B * stride, 0, T{0});
+        for (index_t s = 0; s < stripes; ++s) {
+            for (int b = 0; b < B; ++b) {
+                T* dst = q0 + (s * B + b) * stride;
+                for (int u = 0; u < W; ++u) {
+                    const index_t i = s * H + static_cast<index_t>(u) * B + b;
+                    if (i < rows) {
+                        for (index_t l = 0; l < dims; ++l) dst[l * W + u] = q[i * dims + l];
+                    }
+                }
+            }
+        }
+        const index_t pad = H + W;
+        top.assign(static_cast<std::size_t>(cols + 2 * pad), inf);
+        top[static_cast<std::size_t>(pad - 1)] = seed;
+
+        plan.rows = rows;
+        plan.cols = cols;
+        plan.dims = dims;
+        plan.window = window;
+        plan.method = opt.dist_method;
+        plan.thr = inf;
+        plan.X = x0 - x_first * stride;
+        plan.Q = q0;
+        plan.top = top.data() + pad;
+        return true;
+    }
+};
+
 /// The distance G[rows-1, cols-1] of two series (rows x dims and cols x dims, row-major) with the
 /// one-pair kernel; false when the kernel does not apply (the caller then sweeps scalar).
 template <class T>
 bool try_pair_distance(index_t rows, index_t cols, const T* q, const T* c, index_t dims, const DtwOptions& opt,
                        T& result) {
-    const SimdLevel level = simd_level();
-    if (!simd_usable<T>(level, rows, cols)) return false;
-    const auto [W, B] = shape_of<T>(level);
-    const index_t H = static_cast<index_t>(W) * B;
-    const index_t window = effective_window(rows, cols, opt.window);
-    // Measured break-even against the scalar sweep (Xeon, AVX-512 and AVX2, float and double): a
-    // square pair of side 0.7 H to 1.3 H, a window of 24 to 32 (narrow bands are mostly masked).
-    if (rows < H / 2 || cols < H / 2 || rows * cols < H * H) return false;
-    if (window >= 0 && window < 32) return false;
-    T seed{};
-    if (!seed_of(q, c, dims, opt.dist_method, opt.step_pattern, seed)) return false;
-
-    const index_t stride = dims * W;
-    const index_t stripes = (rows + H - 1) / H;
-    // X: entries t in [-(B-1), cols + H - 1]; lane u of entry t is c[t - u B] (+inf outside).
-    const index_t x_first = -(B - 1), x_count = cols + H + B;
-    const T inf = std::numeric_limits<T>::infinity();
-    std::vector<T> xbuf;
-    T* const x0 = aligned_in(xbuf, x_count * stride, -x_first * stride, inf);
-    for (index_t e = 0; e < x_count; ++e) {
-        const index_t t = x_first + e;
-        T* dst = x0 + e * stride;
-        for (int u = 0; u < W; ++u) {
-            const index_t j = t - static_cast<index_t>(u) * B;
-            for (index_t l = 0; l < dims; ++l) dst[l * W + u] = j >= 0 && j < cols ? c[j * dims + l] : inf;
-        }
-    }
-    // Q: per stripe and sub-row b, lane u holds row s H + u B + b (0 beyond the last row).
-    std::vector<T> qbuf;
-    T* const q0 = aligned_in(qbuf, stripes * B * stride, 0, T{0});
-    for (index_t s = 0; s < stripes; ++s) {
-        for (int b = 0; b < B; ++b) {
-            T* dst = q0 + (s * B + b) * stride;
-            for (int u = 0; u < W; ++u) {
-                const index_t i = s * H + static_cast<index_t>(u) * B + b;
-                if (i < rows) {
-                    for (index_t l = 0; l < dims; ++l) dst[l * W + u] = q[i * dims + l];
-                }
-            }
-        }
-    }
-    const index_t pad = H + W;
-    std::vector<T> top(static_cast<std::size_t>(cols + 2 * pad), inf);
-    top[static_cast<std::size_t>(pad - 1)] = seed;
-
-    StripePlan<T> plan;
-    plan.rows = rows;
-    plan.cols = cols;
-    plan.dims = dims;
-    plan.window = window;
-    plan.method = opt.dist_method;
+    PairSweep<T> sweep;
+    if (!sweep.prepare(rows, cols, q, c, dims, opt)) return false;
     const bool abandon = opt.threshold < std::numeric_limits<double>::infinity();
-    plan.thr = abandon ? threshold_as<T>(opt.threshold) : inf;
-    plan.X = x0 - x_first * stride;
-    plan.Q = q0;
-    plan.top = top.data() + pad;
-    const T r = run_stripes<T, true>(level, plan, opt.step_pattern, cost_kind(dims, opt.dist_method));
-    result = abandon ? abandoned(r, plan.thr) : r;
+    if (abandon) sweep.plan.thr = threshold_as<T>(opt.threshold);
+    const T r = run_stripes<T, true>(sweep.level, sweep.plan, opt.step_pattern, cost_kind(dims, opt.dist_method));
+    result = abandon ? abandoned(r, sweep.plan.thr) : r;
+    return true;
+}
+
+/// The direction matrix `dm` (rows x cols, pre-filled with 0, which stays outside the window and at
+/// (0, 0)) and, if `gcm` is not null, the global cost matrix (pre-filled with NaN) of two series;
+/// returns false when the kernel does not apply. `distance` receives G[rows-1, cols-1]. The codes
+/// are those of sweep_matrix (IncDTW's tie rule), bit for bit.
+template <class T>
+bool try_pair_matrix(index_t rows, index_t cols, const T* q, const T* c, index_t dims, const DtwOptions& opt,
+                     T* gcm, std::int8_t* dm, T& distance) {
+    PairSweep<T> sweep;
+    if (!sweep.prepare(rows, cols, q, c, dims, opt)) return false;
+    // Per stripe: at most cols + 2 H steps, B sub-rows, W codes (and W values) each.
+    const index_t H = static_cast<index_t>(sweep.W) * sweep.B;
+    const index_t steps = cols + 2 * H;
+    std::vector<std::uint8_t> dirs(static_cast<std::size_t>(steps * H));
+    std::vector<T> vals;
+    if (gcm != nullptr) vals.resize(static_cast<std::size_t>(steps * sweep.B * sweep.W));
+    sweep.plan.dirs = dirs.data();
+    sweep.plan.vals = gcm != nullptr ? vals.data() : nullptr;
+    sweep.plan.dm = dm;
+    sweep.plan.gcm = gcm;
+    distance =
+        run_stripes<T, true, true>(sweep.level, sweep.plan, opt.step_pattern, cost_kind(dims, opt.dist_method));
+    dm[0] = 0;  // the start cell has no predecessor
     return true;
 }
 

@@ -2,6 +2,8 @@
 /// What the SIMD kernels (stripe.inl) read and write, prepared by the portable code in
 /// kernels.hpp. Shared by every instruction-set variant.
 
+#include <cstdint>
+
 #include "../../options.hpp"
 #include "../../types.hpp"
 
@@ -9,6 +11,18 @@ namespace incdtw::detail::simd {
 
 /// The most lanes of any kernel (AVX-512, float).
 inline constexpr int kMaxLanes = 16;
+
+/// kMaskBytes[m]: byte l is bit l of m (0 or 1), for the direction codes of the kernels.
+struct MaskBytes {
+    std::uint64_t table[256]{};
+    constexpr MaskBytes() {
+        for (int m = 0; m < 256; ++m) {
+            for (int l = 0; l < 8; ++l) table[m] |= static_cast<std::uint64_t>((m >> l) & 1) << (8 * l);
+        }
+    }
+    constexpr std::uint64_t operator[](unsigned m) const { return table[m]; }
+};
+inline constexpr MaskBytes kMaskBytes{};
 
 /// The local cost, resolved from DistMethod and the number of dimensions exactly as
 /// visit_series_cost does: one dimension uses |q - c| (norm1, norm2) or (q - c)^2 (norm2_square);
@@ -44,6 +58,14 @@ struct StripePlan {
     T* top = nullptr;
     /// Many pairs: the W distances.
     T* out = nullptr;
+    /// One pair with directions (kDirs): per stripe, step t - t_begin and sub-row b, the W direction
+    /// codes at dirs[((t - t_begin) * B + b) * W] and, if `vals` is not null, the W values at
+    /// vals[((t - t_begin) * B + b) * W]. After each stripe they are written row-major to dm (codes
+    /// 1, 2, 3; rows x cols, cells outside the window untouched) and gcm (if not null).
+    std::uint8_t* dirs = nullptr;
+    T* vals = nullptr;
+    std::int8_t* dm = nullptr;
+    T* gcm = nullptr;
 };
 
 }  // namespace incdtw::detail::simd

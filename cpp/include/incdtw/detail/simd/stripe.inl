@@ -45,6 +45,22 @@ inline typename V::R stripe_cost(typename V::R qreg, const typename V::T* qmem, 
     }
 }
 
+/// The direction codes of W lanes as W bytes at `out`, from the lane masks `diag` (the diagonal
+/// wins) and `vh` (v <= h): 1 where diag, else 2 + vh (IncDTW's tie rule). Eight lanes at a time in
+/// a 64-bit word (SWAR; each byte stays in 1..3, so nothing carries across bytes), on the scalar
+/// ports that the vector recurrence leaves idle.
+template <int W>
+inline void direction_codes(unsigned diag, unsigned vh, std::uint8_t* out) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    for (int h = 0; h < W; h += 8) {
+        const std::uint64_t vb = kMaskBytes[(vh >> h) & 0xFFU];  // bit l -> byte l (0 or 1)
+        const std::uint64_t db = kMaskBytes[(diag >> h) & 0xFFU];
+        const std::uint64_t a = 2 * ones + vb;                      // 2 + vh
+        const std::uint64_t code = a - ((a - ones) & (db * 0xFF));  // 1 where diag
+        std::memcpy(out + h, &code, static_cast<std::size_t>(W - h < 8 ? W - h : 8));
+    }
+}
+
 /// The front of a stripe between calls of stripe_steps: the values of every sub-row at steps
 /// t - 1 (P) and t - 2 (PP), and the row above at column t - 1 (the diagonal predecessor of lane 0).
 template <class V, int B>
@@ -55,12 +71,13 @@ struct StripeFront {
 /// One step t: `cur` holds the front at t - 1, `prev` at t - 2; on return `prev` holds the front
 /// at t. Sub-rows go in descending order, so the new value of sub-row b replaces its value at t - 2
 /// only after sub-row b + 1 has read it (no extra registers, no copies).
-template <class V, int B, StepPattern S, CostKind CK, bool kOne, bool kMasked>
+template <class V, int B, StepPattern S, CostKind CK, bool kOne, bool kMasked, bool kDirs>
 __attribute__((always_inline)) inline void stripe_step(const typename V::T* X, typename V::T* top, index_t dims,
                                                        index_t w, DistMethod method, const typename V::T* qs,
                                                        const typename V::R (&q)[B], typename V::R (&cur)[B],
                                                        typename V::R (&prev)[B], typename V::R& above, index_t i0,
-                                                       index_t t, typename V::I k2base, typename V::R inf) {
+                                                       index_t t, typename V::I k2base, typename V::R inf,
+                                                       std::uint8_t* dirs, typename V::T* vals) {
     using T = typename V::T;
     using R = typename V::R;
     constexpr int W = V::W;
@@ -77,6 +94,10 @@ __attribute__((always_inline)) inline void stripe_step(const typename V::T* X, t
         if constexpr (S == StepPattern::symmetric2) d = V::add(d, c);
         R val = V::add(c, V::min(V::min(v, d), cur[b]));
         if constexpr (kMasked) val = V::keep_band(val, k2base, 2 * b + i0 - t, w, inf);
+        if constexpr (kDirs) {  // IncDTW's tie rule: diagonal if d' <= v and d' <= h, else vertical if v <= h
+            direction_codes<W>(V::le_bits(d, v) & V::le_bits(d, cur[b]), V::le_bits(v, cur[b]), dirs + b * W);
+            if (vals != nullptr) V::store(vals + b * W, val);
+        }
         prev[b] = val;
     }
     above = v0;
@@ -90,9 +111,9 @@ __attribute__((always_inline)) inline void stripe_step(const typename V::T* X, t
 /// Steps [ta, tb] of the stripe starting at row i0. The front is copied into locals so that it
 /// stays in registers; two steps per iteration swap the roles of the two halves of the front.
 /// kMasked: cells outside the band become +inf (2K = k2base + 2b per lane).
-template <class V, int B, StepPattern S, CostKind CK, bool kOne, bool kMasked>
+template <class V, int B, StepPattern S, CostKind CK, bool kOne, bool kMasked, bool kDirs>
 void stripe_steps(const StripePlan<typename V::T>& p, const typename V::T* qs, index_t i0, index_t ta, index_t tb,
-                  StripeFront<V, B>& front) {
+                  index_t t_begin, StripeFront<V, B>& front) {
     using T = typename V::T;
     using R = typename V::R;
     constexpr bool kUni = CK == CostKind::abs || CK == CostKind::square;
@@ -110,13 +131,21 @@ void stripe_steps(const StripePlan<typename V::T>& p, const typename V::T* qs, i
     T* top = p.top;
     const index_t dims = kUni ? 1 : p.dims, w = p.window;
     const DistMethod method = p.method;
+    std::uint8_t* dirs = kDirs ? p.dirs + (ta - t_begin) * B * V::W : nullptr;
+    T* vals = kDirs && p.vals != nullptr ? p.vals + (ta - t_begin) * B * V::W : nullptr;
+    const index_t vals_step = vals != nullptr ? index_t{B} * V::W : 0;
     index_t t = ta;
     for (; t + 1 <= tb; t += 2) {
-        stripe_step<V, B, S, CK, kOne, kMasked>(X, top, dims, w, method, qs, q, P, PP, above, i0, t, k2base, inf);
-        stripe_step<V, B, S, CK, kOne, kMasked>(X, top, dims, w, method, qs, q, PP, P, above, i0, t + 1, k2base, inf);
+        stripe_step<V, B, S, CK, kOne, kMasked, kDirs>(X, top, dims, w, method, qs, q, P, PP, above, i0, t, k2base,
+                                                        inf, dirs, vals);
+        if constexpr (kDirs) dirs += B * V::W, vals += vals_step;
+        stripe_step<V, B, S, CK, kOne, kMasked, kDirs>(X, top, dims, w, method, qs, q, PP, P, above, i0, t + 1,
+                                                        k2base, inf, dirs, vals);
+        if constexpr (kDirs) dirs += B * V::W, vals += vals_step;
     }
     if (t <= tb) {
-        stripe_step<V, B, S, CK, kOne, kMasked>(X, top, dims, w, method, qs, q, P, PP, above, i0, t, k2base, inf);
+        stripe_step<V, B, S, CK, kOne, kMasked, kDirs>(X, top, dims, w, method, qs, q, P, PP, above, i0, t, k2base,
+                                                        inf, dirs, vals);
         for (int b = 0; b < B; ++b) {
             const R x = P[b];
             P[b] = PP[b];
@@ -130,10 +159,39 @@ void stripe_steps(const StripePlan<typename V::T>& p, const typename V::T* qs, i
     front.above = above;
 }
 
+/// Writes the directions (and values) recorded for the stripe at row i0, steps [t_begin, t_end],
+/// row-major to p.dm (and p.gcm): only the cells inside the matrix and the window.
+template <class V, int B>
+void stripe_unskew(const StripePlan<typename V::T>& p, index_t i0, index_t t_begin, index_t t_end) {
+    using T = typename V::T;
+    constexpr int W = V::W;
+    const index_t w = p.window;
+    for (int b = 0; b < B; ++b) {
+        for (int u = 0; u < W; ++u) {
+            const index_t k = index_t{u} * B + b, r = i0 + k;
+            if (r >= p.rows) continue;
+            index_t lo = t_begin - k > 0 ? t_begin - k : 0;
+            index_t hi = t_end - k < p.cols - 1 ? t_end - k : p.cols - 1;
+            if (w >= 0) {
+                lo = r - w > lo ? r - w : lo;
+                hi = r + w < hi ? r + w : hi;
+            }
+            const std::uint8_t* d = p.dirs + ((lo + k - t_begin) * B + b) * W + u;
+            std::int8_t* dm = p.dm + r * p.cols;
+            for (index_t j = lo; j <= hi; ++j, d += B * W) dm[j] = static_cast<std::int8_t>(*d);
+            if (p.gcm != nullptr) {
+                const T* v = p.vals + ((lo + k - t_begin) * B + b) * W + u;
+                T* g = p.gcm + r * p.cols;
+                for (index_t j = lo; j <= hi; ++j, v += B * W) g[j] = *v;
+            }
+        }
+    }
+}
+
 /// Sweeps the whole matrix described by `p` (see StripePlan). One pair (kOne): returns
 /// G[rows-1, cols-1], or NaN once a stripe's last row has no cell <= p.thr. Many pairs: writes the
 /// W values G[rows-1, cols-1] to p.out.
-template <class V, int B, StepPattern S, CostKind CK, bool kOne>
+template <class V, int B, StepPattern S, CostKind CK, bool kOne, bool kDirs = false>
 typename V::T stripe_sweep(const StripePlan<typename V::T>& p) {
     using T = typename V::T;
     constexpr int W = V::W;
@@ -157,19 +215,20 @@ typename V::T stripe_sweep(const StripePlan<typename V::T>& p) {
         for (int b = 0; b < B; ++b) front.P[b] = front.PP[b] = inf;  // before the stripe's first column
         front.above = kOne ? V::shift_in(inf, V::load(p.top + t_begin - 1 - (W - 1))) : V::load(p.top + (t_begin - 1) * W);
         if (!windowed) {
-            stripe_steps<V, B, S, CK, kOne, false>(p, qs, i0, t_begin, t_end, front);
+            stripe_steps<V, B, S, CK, kOne, false, kDirs>(p, qs, i0, t_begin, t_end, t_begin, front);
         } else {
             // Steps where every lane's cell is inside the band need no mask.
             const index_t lo = i0 + 2 * (H - 1) - w > t_begin ? i0 + 2 * (H - 1) - w : t_begin;
             const index_t hi = i0 + w < t_end ? i0 + w : t_end;
             if (lo <= hi) {
-                stripe_steps<V, B, S, CK, kOne, true>(p, qs, i0, t_begin, lo - 1, front);
-                stripe_steps<V, B, S, CK, kOne, false>(p, qs, i0, lo, hi, front);
-                stripe_steps<V, B, S, CK, kOne, true>(p, qs, i0, hi + 1, t_end, front);
+                stripe_steps<V, B, S, CK, kOne, true, kDirs>(p, qs, i0, t_begin, lo - 1, t_begin, front);
+                stripe_steps<V, B, S, CK, kOne, false, kDirs>(p, qs, i0, lo, hi, t_begin, front);
+                stripe_steps<V, B, S, CK, kOne, true, kDirs>(p, qs, i0, hi + 1, t_end, t_begin, front);
             } else {
-                stripe_steps<V, B, S, CK, kOne, true>(p, qs, i0, t_begin, t_end, front);
+                stripe_steps<V, B, S, CK, kOne, true, kDirs>(p, qs, i0, t_begin, t_end, t_begin, front);
             }
         }
+        if constexpr (kDirs) stripe_unskew<V, B>(p, i0, t_begin, t_end);
 
         if (last) {
             alignas(64) T lanes[W];

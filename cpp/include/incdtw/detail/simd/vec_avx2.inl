@@ -28,6 +28,10 @@ struct F64 {
         return _mm256_shuffle_pd(t, a, 0x5);               // [b3, a0, a1, a2]
     }
     static void store_last(T* p, R v) { _mm_storeh_pd(p, _mm256_extractf128_pd(v, 1)); }
+    /// bit u set where a[u] <= b[u]
+    static unsigned le_bits(R a, R b) {
+        return static_cast<unsigned>(_mm256_movemask_pd(_mm256_cmp_pd(a, b, _CMP_LE_OQ)));
+    }
     static I iota(long long start, long long step) {
         return _mm256_setr_epi64x(start, start + step, start + 2 * step, start + 3 * step);
     }
@@ -69,6 +73,9 @@ struct F32 {
     static void store_last(T* p, R v) {
         const __m128 hi = _mm256_extractf128_ps(v, 1);
         _mm_store_ss(p, _mm_shuffle_ps(hi, hi, 0xFF));
+    }
+    static unsigned le_bits(R a, R b) {
+        return static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_LE_OQ)));
     }
     static I iota(long long start, long long step) {
         const int s = static_cast<int>(start), d = static_cast<int>(step);
