@@ -1,12 +1,19 @@
 """incdtw side by side with its Python peers, on the same data in the same run.
 
-    python benchmarks/bench_dtw.py            # full run (about a minute)
+    python benchmarks/bench_dtw.py            # full run (a few minutes)
     python benchmarks/bench_dtw.py --quick    # small sizes, a smoke test
     python benchmarks/bench_dtw.py --json results.json
+    python benchmarks/bench_dtw.py --only distance dismat path --simd avx2 avx512
 
 Each workload times incdtw and every installed peer on identical inputs (best of --repeat runs
 after one warm-up), checks that the results agree, and prints times, cells/s and the ratio
 peer time / incdtw time (> 1: incdtw is faster). Later issues add workloads with @workload.
+
+The distance, dismat and path workloads time incdtw at every SIMD level of the CPU (scalar,
+avx2, avx512; `with incdtw.simd(level)`), one row per level labelled "library [level]", check
+that every level's result is bit-identical to the top level's, and end with a table by level:
+Gcells/s, the rate relative to the top level's, and peer time / incdtw time at each level.
+Peer rows in the main table are compared with the top level (what incdtw uses by default).
 """
 
 from __future__ import annotations
@@ -51,6 +58,8 @@ class Row:
     cells: float
     check: str = ""
     ratio: Optional[float] = None  # peer seconds / incdtw seconds
+    level: Optional[str] = None  # SIMD level of an incdtw row timed at every level (at_levels)
+    of_top: Optional[float] = None  # that level's rate / the top level's rate
 
     @property
     def gcells(self) -> float:
@@ -61,7 +70,10 @@ class Row:
 class Context:
     quick: bool
     repeat: int
+    levels: tuple = ("scalar",)  # SIMD levels timed by at_levels, lowest first
     rows: list = field(default_factory=list)
+    # (title, incdtw rows at each level, peer rows) for the table by SIMD level
+    by_level: list = field(default_factory=list)
 
 
 WORKLOADS: list[tuple[str, Callable[[Context], None]]] = []
@@ -104,52 +116,122 @@ def add(ctx: Context, name: str, ours: Row, peers: list[Row]) -> None:
         ctx.rows.append(p)
 
 
+def same(a: object, b: object) -> bool:
+    """Bit-identical results (tuples element by element)."""
+    if isinstance(a, tuple):
+        return isinstance(b, tuple) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
+
+
+def at_levels(ctx: Context, name: str, library: str, fn: Callable[[], object], cells: float,
+              repeat: Optional[int] = None, key: Callable[[object], object] = lambda r: r) -> tuple[list, object]:
+    """Times `fn` at every SIMD level of ctx.levels (lowest first) inside `with incdtw.simd(level)`.
+
+    One Row per level, labelled "library [level]"; its of_top is its rate relative to the top
+    level's, and its check says whether key(result) is bit-identical to the top level's. Returns
+    the rows (the top level last) and the top level's result."""
+    rows, results = [], []
+    for level in ctx.levels:
+        with incdtw.simd(level) as used:
+            t, r = best_time(fn, ctx.repeat if repeat is None else repeat)
+        rows.append(Row(name, f"{library} [{used}]", t, cells, level=used))
+        results.append(r)
+    top, top_key = rows[-1], key(results[-1])
+    for row, r in zip(rows, results):
+        row.of_top = top.seconds / row.seconds
+        if row is not top:
+            row.check = f"{row.of_top:.2f} of [{top.level}]'s rate, bit-identical: {same(key(r), top_key)}"
+    return rows, results[-1]
+
+
+def add_levels(ctx: Context, title: str, ours: list, peers: list[Row]) -> None:
+    """add() for the rows of at_levels: the peers' ratios are against the top level, and the
+    group goes into the table by SIMD level (peer time / incdtw time at each level)."""
+    ctx.rows.extend(ours[:-1])
+    add(ctx, title, ours[-1], peers)
+    ctx.by_level.append((title, ours, peers))
+
+
+def peer_copies(peers: list[Row], name: str, note: Optional[str] = None) -> list[Row]:
+    """The peers timed once, as rows of another variant of the workload (`note` replaces the check)."""
+    return [Row(name, p.library, p.seconds, p.cells, p.check if note is None else note) for p in peers]
+
+
 @workload("distance")
 def distance(ctx: Context) -> None:
+    """One pair of random walks n = m = 10,000 at every SIMD level: symmetric1 + squared differences
+    (dtaidistance's recurrence), symmetric2 + norm1 (IncDTW's default), the default with a 10 %
+    window (rate over the band cells), and both recurrences on float32 input (computed in float32).
+    dtaidistance is timed once, in float64 (its only precision), and compared with every variant."""
     n = 2_000 if ctx.quick else 10_000
+    ws = n // 10
     q, c = random_walks(n, n)
-    # symmetric1 + squared differences is dtaidistance's recurrence; its result is the square root
-    name = f"distance n=m={n} symmetric1 norm2_square"
-    t, ours = best_time(
-        lambda: incdtw.dtw2vec(q, c, step_pattern="symmetric1", dist_method="norm2_square").distance, ctx.repeat
-    )
-    peers = []
+    q32, c32 = q.astype(np.float32), c.astype(np.float32)
+    full, band = n * n, band_cells(n, n, ws)
+    sym1 = dict(step_pattern="symmetric1", dist_method="norm2_square")
+    sym2 = dict(step_pattern="symmetric2", dist_method="norm1")
+    ref = {  # float64 results (default level) for the checks of the float32 rows
+        "symmetric1": incdtw.dtw2vec(q, c, **sym1).distance,
+        "symmetric2": incdtw.dtw2vec(q, c, **sym2).distance,
+    }
+
+    # the peers, timed once: symmetric1 + squared differences, the result is the square root
+    peers, peers_window = [], []
     if dtai is not None:
         tp, theirs = best_time(lambda: dtai.distance_fast(q, c, use_pruning=False), ctx.repeat)
-        ok = np.isclose(np.sqrt(ours), theirs, rtol=1e-12)
-        peers.append(Row(name, "dtaidistance.distance_fast", tp, n * n, f"sqrt equal: {ok}"))
+        ok = np.isclose(np.sqrt(ref["symmetric1"]), theirs, rtol=1e-12)
+        peers.append(Row("", "dtaidistance.distance_fast", tp, full, f"sqrt equal: {ok}"))
         tp, theirs = best_time(lambda: dtai.distance_fast(q, c, use_pruning=True), ctx.repeat)
-        ok = np.isclose(np.sqrt(ours), theirs, rtol=1e-12)
-        peers.append(Row(name, "dtaidistance.distance_fast(pruning)", tp, n * n, f"sqrt equal: {ok}"))
-    add(ctx, name, Row(name, "incdtw.dtw2vec", t, n * n), peers)
+        ok = np.isclose(np.sqrt(ref["symmetric1"]), theirs, rtol=1e-12)
+        peers.append(Row("", "dtaidistance.distance_fast(pruning)", tp, full, f"sqrt equal: {ok}"))
+        # window=ws+1 is |i-j| <= ws, the same band
+        tp, _ = best_time(lambda: dtai.distance_fast(q, c, window=ws + 1, use_pruning=False), ctx.repeat)
+        peers_window.append(Row("", "dtaidistance.distance_fast(window)", tp, band, "sym1/sq cost"))
 
-    for step, method, ws in (("symmetric2", "norm1", None), ("symmetric2", "norm1", n // 10)):
-        name = f"distance n=m={n} {step} {method} ws={ws}"
-        t, ours = best_time(lambda: incdtw.dtw2vec(q, c, step_pattern=step, dist_method=method, ws=ws), ctx.repeat)
-        peers = []
-        if dtai is not None and ws is not None:  # dtaidistance: window=ws+1 is |i-j| <= ws; cost differs
-            tp, _ = best_time(lambda: dtai.distance_fast(q, c, window=ws + 1, use_pruning=False), ctx.repeat)
-            peers.append(Row(name, "dtaidistance.distance_fast(window)", tp, band_cells(n, n, ws), "sym1/sq cost"))
-        add(ctx, name, Row(name, "incdtw.dtw2vec", t, band_cells(n, n, ws)), peers)
+    variants = (  # (label, q, c, options, ws, cells)
+        ("symmetric1 norm2_square float64", q, c, sym1, None, full),
+        ("symmetric2 norm1 float64", q, c, sym2, None, full),
+        (f"symmetric2 norm1 ws={ws} float64", q, c, sym2, ws, band),
+        ("symmetric1 norm2_square float32", q32, c32, sym1, None, full),
+        ("symmetric2 norm1 float32", q32, c32, sym2, None, full),
+    )
+    for label, x, y, opts, w, cells in variants:
+        name = f"distance n=m={n} {label}"
+        rows, ours = at_levels(ctx, name, "incdtw.dtw2vec",
+                               lambda: incdtw.dtw2vec(x, y, ws=w, **opts).distance, cells)
+        if x.dtype == np.float32:
+            rel = abs(ours - ref[opts["step_pattern"]]) / abs(ref[opts["step_pattern"]])
+            rows[-1].check = f"float32; relative difference to float64: {rel:.1e}"
+        if w is not None:
+            theirs = peer_copies(peers_window, name)
+        elif opts is sym1 and x.dtype == np.float64:
+            theirs = peer_copies(peers, name)  # the same computation: their checks hold
+        else:  # the same cells, not the same computation
+            notes = ["float64"] if opts is sym1 else ["sym1/sq cost"] + (["float64"] if x.dtype == np.float32 else [])
+            theirs = peer_copies(peers, name, ", ".join(notes))
+        add_levels(ctx, name, rows, theirs)
 
 
 @workload("path")
 def path(ctx: Context) -> None:
+    """The warping path of one pair n = m = 2,000 at every SIMD level, with and without the global
+    cost matrix (the vector kernels compute distances only; a path is the same scalar sweep at
+    every level, so these rows measure that the dispatch costs nothing)."""
     n = 500 if ctx.quick else 2_000
     q, c = random_walks(n, n, seed=7)
     name = f"warping path n=m={n} symmetric1 norm2_square"
     opts = dict(step_pattern="symmetric1", dist_method="norm2_square", return_wp=True)
-    t, ours = best_time(lambda: incdtw.dtw(q, c, **opts), ctx.repeat)
-    t_light, light = best_time(lambda: incdtw.dtw(q, c, return_gcm=False, **opts), ctx.repeat)
+    key = lambda r: (r.distance, r.ii, r.jj)  # noqa: E731
+    rows, ours = at_levels(ctx, name, "incdtw.dtw(return_wp)", lambda: incdtw.dtw(q, c, **opts), n * n, key=key)
+    rows_light, _ = at_levels(ctx, name, "incdtw.dtw(return_gcm=False)",
+                              lambda: incdtw.dtw(q, c, return_gcm=False, **opts), n * n, key=key)
     peers = []
     if dtai is not None:
         tp, theirs = best_time(lambda: dtai.warping_path_fast(q, c), ctx.repeat)
-        same = [tuple(p) for p in theirs] == list(zip(ours.ii.tolist(), ours.jj.tolist()))
-        peers.append(Row(name, "dtaidistance.warping_path_fast", tp, n * n, f"same path: {same}"))
-    add(ctx, name, Row(name, "incdtw.dtw(return_wp)", t, n * n), peers)
-    add(ctx, name + " (return_gcm=False)", Row(name, "incdtw.dtw(return_gcm=False)", t_light, n * n), [
-        Row(name, p.library, p.seconds, p.cells, p.check) for p in peers
-    ])
+        same_path = [tuple(p) for p in theirs] == list(zip(ours.ii.tolist(), ours.jj.tolist()))
+        peers.append(Row(name, "dtaidistance.warping_path_fast", tp, n * n, f"same path: {same_path}"))
+    add_levels(ctx, name, rows, peers)
+    add_levels(ctx, name + " (return_gcm=False)", rows_light, peer_copies(peers, name))
 
 
 @workload("dtw-python")
@@ -314,32 +396,58 @@ def squared_sym1(**kw: object) -> dict:
 
 @workload("dismat")
 def dismat(ctx: Context) -> None:
-    """The distance matrix of 300 random walks of length 256 (44,850 pairs), all cores, and the
-    speedup of incdtw from one thread to two."""
+    """The distance matrix of 300 random walks of length 256 (44,850 pairs), all cores, at every SIMD
+    level: symmetric1 + squared differences (the peers' recurrence) and symmetric2 + norm1, each in
+    float64 and float32 (computed in float32); and n_jobs=1 at the top level (the speedup from one
+    thread to all cores). The peers are timed once, in float64, on the symmetric1/squared recurrence."""
     k, length = (60, 128) if ctx.quick else (300, 256)
     rng = np.random.default_rng(21)
     X = np.cumsum(rng.standard_normal((k, length)), axis=1)
+    X32 = X.astype(np.float32)
     cells = k * (k - 1) // 2 * length * length
-    name = f"distance matrix {k} x length {length}, sym1 squared"
-    t1, _ = best_time(lambda: incdtw.dtw_dismat(X, n_jobs=1, **squared_sym1()).dismat, max(1, ctx.repeat // 2))
-    t, ours = best_time(lambda: incdtw.dtw_dismat(X, n_jobs=-1, **squared_sym1()).dismat, ctx.repeat)
-    root = np.sqrt(ours)
-    peers = [Row(name, "incdtw.dtw_dismat(n_jobs=1)", t1, cells, f"speedup 1 -> all cores: {t1 / t:.2f}x")]
+    iu = np.triu_indices(k, 1)
+    sym2 = dict(step_pattern="symmetric2", dist_method="norm1", normalize=False)
+    ref = {  # float64 results (default level) for the checks
+        "symmetric1": incdtw.dtw_dismat(X, **squared_sym1()).dismat,
+        "symmetric2": incdtw.dtw_dismat(X, **sym2).dismat,
+    }
+    root = np.sqrt(ref["symmetric1"])
+    slow = max(1, ctx.repeat // 2)  # the peers take seconds per run
+    peers = []
     if dtai is not None:
-        tp, theirs = best_time(lambda: dtai.distance_matrix_fast(list(X), compact=True, parallel=True), ctx.repeat)
-        peers.append(Row(name, "dtaidistance.distance_matrix_fast(parallel)", tp, cells,
+        tp, theirs = best_time(lambda: dtai.distance_matrix_fast(list(X), compact=True, parallel=True), slow)
+        peers.append(Row("", "dtaidistance.distance_matrix_fast(parallel)", tp, cells,
                          f"sqrt equal: {np.allclose(root, theirs, rtol=1e-12)}"))
     if tslearn_cdist is not None:
-        tp, theirs = best_time(lambda: tslearn_cdist(X, n_jobs=-1), max(1, ctx.repeat // 2))
-        iu = np.triu_indices(k, 1)
-        peers.append(Row(name, "tslearn.cdist_dtw(n_jobs=-1)", tp, cells,
+        tp, theirs = best_time(lambda: tslearn_cdist(X, n_jobs=-1), slow)
+        peers.append(Row("", "tslearn.cdist_dtw(n_jobs=-1)", tp, cells,
                          f"sqrt equal: {np.allclose(root, theirs[iu], rtol=1e-10)}"))
     if aeon_pairwise is not None:
-        tp, theirs = best_time(lambda: aeon_pairwise(X, method="dtw", n_jobs=-1), max(1, ctx.repeat // 2))
-        iu = np.triu_indices(k, 1)
-        peers.append(Row(name, "aeon.pairwise_distance(dtw, n_jobs=-1)", tp, cells,
-                         f"equal: {np.allclose(ours, theirs[iu], rtol=1e-10)}"))
-    add(ctx, name, Row(name, "incdtw.dtw_dismat(n_jobs=-1)", t, cells), peers)
+        tp, theirs = best_time(lambda: aeon_pairwise(X, method="dtw", n_jobs=-1), slow)
+        peers.append(Row("", "aeon.pairwise_distance(dtw, n_jobs=-1)", tp, cells,
+                         f"equal: {np.allclose(ref['symmetric1'], theirs[iu], rtol=1e-10)}"))
+
+    for label, data, opts in (("symmetric1 norm2_square float64", X, squared_sym1()),
+                              ("symmetric2 norm1 float64", X, sym2),
+                              ("symmetric1 norm2_square float32", X32, squared_sym1()),
+                              ("symmetric2 norm1 float32", X32, sym2)):
+        name = f"dismat {k} x length {length} {label}"
+        rows, ours = at_levels(ctx, name, "incdtw.dtw_dismat(n_jobs=-1)",
+                               lambda: incdtw.dtw_dismat(data, n_jobs=-1, **opts).dismat, cells)
+        expected = ref[opts["step_pattern"]]
+        if data.dtype == np.float32:
+            rel = np.max(np.abs(ours - expected) / np.abs(expected))
+            rows[-1].check = f"float32; largest relative difference to float64: {rel:.1e}"
+        with incdtw.simd(ctx.levels[-1]) as top:
+            t1, _ = best_time(lambda: incdtw.dtw_dismat(data, n_jobs=1, **opts).dismat, slow)
+        one = Row(name, f"incdtw.dtw_dismat(n_jobs=1) [{top}]", t1, cells,
+                  f"speedup 1 -> all cores: {t1 / rows[-1].seconds:.2f}x")
+        if opts["step_pattern"] == "symmetric1" and data.dtype == np.float64:
+            theirs = peer_copies(peers, name)
+        else:
+            note = "float64" if opts["step_pattern"] == "symmetric1" else "sym1/sq cost, float64"
+            theirs = peer_copies(peers, name, note)
+        add_levels(ctx, name, rows, [one, *theirs])
 
 
 @workload("disvec")
@@ -442,26 +550,59 @@ def dismat_accel(ctx: Context) -> None:
     add(ctx, name, Row(name, "incdtw.dtw_dismat(n_jobs=-1)", t, cells), peers)
 
 
+def print_by_level(ctx: Context) -> None:
+    """The workloads timed at every SIMD level: Gcells/s, the rate relative to the top level's, and
+    peer time / incdtw time, one column per level."""
+    if not ctx.by_level:
+        return
+    levels = [r.level for r in ctx.by_level[0][1]]
+    top = levels[-1]
+    print(f"\nBy SIMD level: Gcells/s; rate / [{top}]'s rate; peer time / incdtw time (> 1: incdtw is faster)")
+    print(f"{'':76s}" + "".join(f"{lv:>10s}" for lv in levels))
+    for title, ours, peers in ctx.by_level:
+        print(title)
+        library = ours[-1].library.rsplit(" [", 1)[0]
+        print(f"{'  ' + library + ' Gcells/s':76s}" + "".join(f"{r.gcells:10.3f}" for r in ours))
+        print(f"{'  rate / [' + top + ']':76s}" + "".join(f"{r.of_top:10.2f}" for r in ours))
+        for p in peers:
+            if p.library.startswith("incdtw"):
+                continue
+            note = f" ({p.check})" if p.check and not any(w in p.check for w in ("equal", "same")) else ""
+            print(f"{'  vs ' + p.library + note:76s}" + "".join(f"{p.seconds / r.seconds:9.2f}x" for r in ours))
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
     ap.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (best is reported)")
     ap.add_argument("--only", nargs="*", help="workload names to run")
     ap.add_argument("--json", help="write the rows to this file")
+    ap.add_argument("--simd", nargs="+", metavar="LEVEL",
+                    help="SIMD levels to time in distance, dismat and path (default: every level this CPU has: "
+                         + ", ".join(incdtw.available_simd_levels()) + ")")
     args = ap.parse_args(argv)
-    ctx = Context(quick=args.quick, repeat=max(1, args.repeat))
+    available = incdtw.available_simd_levels()
+    if args.simd:
+        unknown = [lv for lv in args.simd if lv not in available]
+        if unknown:
+            ap.error(f"--simd: {', '.join(unknown)} not available here (available: {', '.join(available)})")
+    levels = tuple(lv for lv in available if not args.simd or lv in args.simd)
+    ctx = Context(quick=args.quick, repeat=max(1, args.repeat), levels=levels)
     print(f"incdtw {incdtw.__version__}, numpy {np.__version__}, python {platform.python_version()}, "
           f"{platform.machine()}; peers: dtaidistance {'yes' if dtai else 'missing'}, "
           f"dtw-python {'yes' if dtwpython else 'missing'}, tslearn {'yes' if tslearn_cdist else 'missing'}, "
           f"aeon {'yes' if aeon_pairwise else 'missing'}")
+    print(f"SIMD levels timed: {', '.join(levels)}; the other workloads run at the default level "
+          f"({incdtw.simd_level()})")
     for name, fn in WORKLOADS:
         if args.only and name not in args.only:
             continue
         fn(ctx)
-    print(f"\n{'workload':52s} {'library':38s} {'seconds':>9s} {'Gcells/s':>9s} {'ratio':>7s}  check")
+    print(f"\n{'workload':58s} {'library':44s} {'seconds':>9s} {'Gcells/s':>9s} {'ratio':>7s}  check")
     for r in ctx.rows:
         ratio = "" if r.ratio is None else f"{r.ratio:6.2f}x"
-        print(f"{r.workload:52s} {r.library:38s} {r.seconds:9.4f} {r.gcells:9.3f} {ratio:>7s}  {r.check}")
+        print(f"{r.workload:58s} {r.library:44s} {r.seconds:9.4f} {r.gcells:9.3f} {ratio:>7s}  {r.check}")
+    print_by_level(ctx)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump([dict(asdict(r), gcells=r.gcells) for r in ctx.rows], f, indent=1)
