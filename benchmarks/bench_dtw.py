@@ -215,8 +215,7 @@ def distance(ctx: Context) -> None:
 @workload("path")
 def path(ctx: Context) -> None:
     """The warping path of one pair n = m = 2,000 at every SIMD level, with and without the global
-    cost matrix (the vector kernels compute distances only; a path is the same scalar sweep at
-    every level, so these rows measure that the dispatch costs nothing)."""
+    cost matrix (the vector kernel records the direction codes, and the gcm values when asked)."""
     n = 500 if ctx.quick else 2_000
     q, c = random_walks(n, n, seed=7)
     name = f"warping path n=m={n} symmetric1 norm2_square"
