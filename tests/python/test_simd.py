@@ -240,3 +240,52 @@ def test_long_path_against_naive_reference(rng):
     assert np.array_equal(got.dm, dm)
     assert np.array_equal(got.ii, ii) and np.array_equal(got.jj, jj)
     assert np.array_equal(got.gcm, gcm, equal_nan=True)
+
+
+# -- incremental: long appends (idtw2vec, the plane) -----------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(1, 300),
+    m0=st.integers(2, 300),  # IncDTW's initial call needs at least 2 observations
+    k=st.integers(1, 400),
+    dims=st.sampled_from([0, 0, 2]),
+    method=METHODS,
+    step=STEPS,
+    dtype=DTYPES,
+    window=st.one_of(st.none(), st.integers(0, 150)),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_idtw2vec_long_appends_match_scalar(n, m0, k, dims, method, step, dtype, window, seed):
+    rng = np.random.default_rng(seed)
+    Q, C = walk(rng, n, dims, dtype), walk(rng, m0 + k, dims, dtype)
+    ws = None if window is None else abs(n - m0) + abs(n - m0 - k) + window
+
+    def run():
+        first = incdtw.idtw2vec(Q, C[:m0], dist_method=method, step_pattern=step, ws=ws)
+        more = incdtw.idtw2vec(Q, C[m0:], dist_method=method, step_pattern=step, ws=ws, gcm_lc=first.gcm_lc_new,
+                               gcm_lr=first.gcm_lr_new, nC=m0)
+        return first, more
+
+    want, got = scalar_of(run), run()
+    for a, b in zip(want, got):
+        assert same_bits(a.gcm_lc_new, b.gcm_lc_new)
+        assert same_bits(a.gcm_lr_new, b.gcm_lr_new)
+        assert same_bits(a.distance, b.distance)
+    assert same_bits(got[1].distance, incdtw.dtw2vec(Q, C, dist_method=method, step_pattern=step, ws=ws).distance)
+
+
+def test_plane_long_increments_match_scalar(rng):
+    Q, C = walk(rng, 300, 0, np.float64), walk(rng, 900, 0, np.float64)
+
+    def run():
+        p = incdtw.initialize_plane(Q, C[:400], ws=700)
+        p.increment(C[400:800])       # 400 new columns: whole stripes of the vector kernel and a rest
+        p.increment(Q[::-1][:200], direction="Q")
+        p.increment(C[800:])
+        return p.distance, p.gcm_lc_new.copy(), p.gcm_lr_new.copy()
+
+    want, got = scalar_of(run), run()
+    for a, b in zip(want, got):
+        assert same_bits(a, b)

@@ -65,10 +65,11 @@ void check_vector_state(const VectorState<T>& s, index_t n, index_t o, const Dtw
     check_state_vector(s.last_column, n, s.columns >= 0 ? s.columns - 1 : 0, opt.window, "gcm_lc");
 }
 
-/// idtw2vec with the transposed cost source `cost` (row(r)(i): new observation r against Q_i).
-template <class T, class Cost>
-IncrementalResult<T> idtw2vec_impl(index_t n, index_t o, const Cost& cost, const VectorState<T>* state,
-                                   const DtwOptions& opt) {
+/// idtw2vec: `extend(first, prev, last, edge, work)` sweeps the o new rows (detail/extend.hpp's
+/// contract: extend_rows for a cost source, extend_rows_series for two series).
+template <class T, class Extend>
+IncrementalResult<T> idtw2vec_impl(index_t n, index_t o, const VectorState<T>* state, const DtwOptions& opt,
+                                   const Extend& extend) {
     IncrementalResult<T> r;
     const index_t kept = state != nullptr && state->last_row != nullptr ? state->last_row_length : 0;
     r.last_column.resize(static_cast<std::size_t>(n));
@@ -78,8 +79,7 @@ IncrementalResult<T> idtw2vec_impl(index_t n, index_t o, const Cost& cost, const
     const std::unique_ptr<T[]> work(new T[static_cast<std::size_t>(2 * n)]);
     // Without nC (no window) the offset of the new columns does not matter: columns start at 1.
     const index_t offset = state == nullptr ? 0 : (state->columns >= 0 ? state->columns : 1);
-    extend_rows<T>(n, offset, o, cost, opt.step_pattern, opt.window, state ? state->last_column : nullptr,
-                   r.last_column.data(), r.last_row.data() + kept, work.get());
+    extend(offset, state ? state->last_column : nullptr, r.last_column.data(), r.last_row.data() + kept, work.get());
     r.distance = r.last_column[static_cast<std::size_t>(n - 1)];
     const bool known = state == nullptr || state->columns >= 0;
     r.normalized_distance = known ? normalize_distance(r.distance, n, offset + o, opt.step_pattern)
@@ -109,8 +109,9 @@ inline void check_new_block(index_t o, const char* name) {
 template <class T>
 IncrementalResult<T> idtw2vec(SeriesView<T> q, SeriesView<T> c, const DtwOptions& opt = {}) {
     detail::check_alignment(q, c, opt);
-    return detail::visit_series_cost(c.data, q.data, q.dims, opt.dist_method, [&](const auto& cost) {
-        return detail::idtw2vec_impl<T>(q.length, c.length, cost, nullptr, opt);
+    return detail::idtw2vec_impl<T>(q.length, c.length, nullptr, opt, [&](index_t first, const T* prev, T* last,
+                                                                          T* edge, T* work) {
+        detail::extend_rows_series(q.length, first, c.length, c.data, q.data, q.dims, opt, prev, last, edge, work);
     });
 }
 
@@ -124,8 +125,10 @@ IncrementalResult<T> idtw2vec(SeriesView<T> q, SeriesView<T> new_obs, const Vect
     validate(opt);
     detail::check_appended(q, new_obs);
     detail::check_vector_state(state, q.length, new_obs.length, opt);
-    return detail::visit_series_cost(new_obs.data, q.data, q.dims, opt.dist_method, [&](const auto& cost) {
-        return detail::idtw2vec_impl<T>(q.length, new_obs.length, cost, &state, opt);
+    return detail::idtw2vec_impl<T>(q.length, new_obs.length, &state, opt, [&](index_t first, const T* prev, T* last,
+                                                                               T* edge, T* work) {
+        detail::extend_rows_series(q.length, first, new_obs.length, new_obs.data, q.data, q.dims, opt, prev, last,
+                                   edge, work);
     });
 }
 
@@ -143,8 +146,12 @@ IncrementalResult<T> idtw2vec(MatrixView<T> mat, MatrixKind kind, const VectorSt
         check_window(mat.rows, mat.cols, opt.window);
     }
     detail::check_matrix(mat, kind, opt.window, "Q", first > 0 ? first : 0);
-    return detail::visit_matrix_cost_transposed(mat, kind, opt.dist_method, [&](const auto& cost) {
-        return detail::idtw2vec_impl<T>(mat.rows, mat.cols, cost, state, opt);
+    return detail::idtw2vec_impl<T>(mat.rows, mat.cols, state, opt, [&](index_t from, const T* prev, T* last,
+                                                                       T* edge, T* work) {
+        detail::visit_matrix_cost_transposed(mat, kind, opt.dist_method, [&](const auto& cost) {
+            detail::extend_rows<T>(mat.rows, from, mat.cols, cost, opt.step_pattern, opt.window, prev, last, edge,
+                                   work);
+        });
     });
 }
 

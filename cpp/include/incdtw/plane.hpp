@@ -82,10 +82,8 @@ class Plane {
             series.reserve(std::max(static_cast<std::size_t>(grown * dims_), 2 * series.capacity()));
         }
         along.resize(static_cast<std::size_t>(grown));
-        detail::visit_series_cost(obs.data, other.data(), dims_, opt_.dist_method, [&](const auto& cost) {
-            detail::extend_rows<T>(width, grown - k, k, cost, opt_.step_pattern, opt_.window, across.data(),
+        detail::extend_rows_series(width, grown - k, k, obs.data, other.data(), dims_, opt_, across.data(),
                                    across.data(), along.data() + (grown - k), work_.data());
-        });
         series.insert(series.end(), obs.data, obs.data + k * dims_);
         (to_c ? nc_ : nq_) = grown;
         set_distance();
@@ -180,10 +178,8 @@ class Plane {
         lc_.resize(static_cast<std::size_t>(nq_));
         lr_.resize(static_cast<std::size_t>(nc_));
         work_.resize(static_cast<std::size_t>(2 * nq_));
-        detail::visit_series_cost(c_.data(), q_.data(), dims_, opt_.dist_method, [&](const auto& cost) {
-            detail::extend_rows<T>(nq_, 0, nc_, cost, opt_.step_pattern, opt_.window, nullptr, lc_.data(),
-                                   lr_.data(), work_.data());
-        });
+        detail::extend_rows_series<T>(nq_, 0, nc_, c_.data(), q_.data(), dims_, opt_, nullptr, lc_.data(), lr_.data(),
+                                      work_.data());
         has_state_ = true;
         set_distance();
     }

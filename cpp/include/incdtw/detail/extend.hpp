@@ -20,7 +20,9 @@
 #include "../options.hpp"
 #include "../types.hpp"
 #include "checks.hpp"
+#include "cost.hpp"
 #include "recurrence.hpp"
+#include "simd/kernels.hpp"
 
 namespace incdtw::detail {
 
@@ -72,6 +74,20 @@ void extend_rows(index_t width, index_t first, index_t k, const Cost& cost, Step
     } else {
         extend_rows_impl<StepPattern::symmetric1>(width, first, k, cost, window, prev, last, edge, work);
     }
+}
+
+/// extend_rows for two series: the k new observations `rows` (row-major, `dims` components) against
+/// `cols` (width observations). The vector kernel does whole stripes (long extensions), the scalar
+/// sweep the rest, from the kernel's last row; the bits are the scalar sweep's either way.
+template <class T>
+void extend_rows_series(index_t width, index_t first, index_t k, const T* rows, const T* cols, index_t dims,
+                        const DtwOptions& opt, const T* prev, T* last, T* edge, T* work) {
+    const index_t done = simd::try_extend_rows(width, first, k, rows, cols, dims, opt, prev, last, edge);
+    if (done == k) return;
+    visit_series_cost(rows + done * dims, cols, dims, opt.dist_method, [&](const auto& cost) {
+        extend_rows<T>(width, first + done, k - done, cost, opt.step_pattern, opt.window, done > 0 ? last : prev,
+                       last, edge + done, work);
+    });
 }
 
 /// A cost source whose columns are shifted: column j reads the inner source's column j - offset

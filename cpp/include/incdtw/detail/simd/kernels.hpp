@@ -253,6 +253,44 @@ bool try_pair_matrix(index_t rows, index_t cols, const T* q, const T* c, index_t
     return true;
 }
 
+/// The first rows of extend_rows(width, first, k, ...) (detail/extend.hpp) with the one-pair kernel,
+/// in whole stripes: `rows` (k x dims, the new rows) against `cols` (width x dims). Returns how many
+/// rows it did (a multiple of the stripe height, 0 when the kernel does not apply); their last row
+/// goes to `last` (width values, NaN outside the window; may alias prev) and each row's value in the last column
+/// to edge[r] (NaN outside the window). `prev` is row first - 1 (read inside its band; unused when
+/// first == 0). The caller continues with the scalar extend_rows from `last`.
+template <class T>
+index_t try_extend_rows(index_t width, index_t first, index_t k, const T* rows, const T* cols, index_t dims,
+                        const DtwOptions& opt, const T* prev, T* last, T* edge) {
+    PairSweep<T> sweep;
+    if (!sweep.prepare(k, width, rows, cols, dims, opt)) return 0;
+    const index_t H = static_cast<index_t>(sweep.W) * sweep.B;
+    const index_t done = k / H * H;
+    if (done == 0) return 0;
+    const index_t w = effective_window(first + k, width, opt.window);
+    StripePlan<T>& plan = sweep.plan;
+    plan.rows = done;
+    plan.row0 = first;
+    plan.window = w;
+    if (first > 0) {  // the row above is the previous state's last row, +inf outside its band
+        const index_t r = first - 1;
+        const index_t lo = w >= 0 && r - w > 0 ? r - w : 0;
+        const index_t hi = w >= 0 && r + w < width - 1 ? r + w : width - 1;
+        plan.top[-1] = std::numeric_limits<T>::infinity();
+        for (index_t j = lo; j <= hi; ++j) plan.top[j] = prev[j];
+    }
+    std::vector<T> tail(static_cast<std::size_t>(H * H));
+    plan.tail = tail.data();
+    plan.edge = edge;
+    run_stripes<T, true>(sweep.level, plan, opt.step_pattern, cost_kind(dims, opt.dist_method));
+    const index_t r = first + done - 1;  // the last row done: NaN outside its band, as extend_rows
+    for (index_t j = 0; j < width; ++j) {
+        const bool inside = w < 0 || (j >= r - w && j <= r + w);
+        last[j] = inside ? plan.top[j] : std::numeric_limits<T>::quiet_NaN();
+    }
+    return done;
+}
+
 /// Up to W pairs of one shape (rows x cols), one per lane: out[k] = G[rows-1, cols-1] of
 /// (q[k], c[k]) (NaN when early abandoned). False when the kernel does not apply.
 template <class T>

@@ -44,6 +44,7 @@ struct StripePlan {
     index_t cols = 0;
     index_t dims = 1;
     index_t window = -1;  ///< Sakoe-Chiba radius; < 0: none
+    index_t row0 = 0;     ///< the window's row of the first row (extend_rows continues at row `first`)
     DistMethod method = DistMethod::norm1;  ///< of CostKind::multi
     /// One pair: stop (NaN) after a stripe whose last row has no cell <= thr (+inf: never).
     T thr{};
@@ -66,6 +67,10 @@ struct StripePlan {
     T* vals = nullptr;
     std::int8_t* dm = nullptr;
     T* gcm = nullptr;
+    /// One pair without directions: if `edge` is not null, edge[i] = G[i, cols-1] (NaN outside the
+    /// window), read from `tail` (H steps x B x W values: each stripe's steps from cols - 1 on).
+    T* edge = nullptr;
+    T* tail = nullptr;
 };
 
 }  // namespace incdtw::detail::simd

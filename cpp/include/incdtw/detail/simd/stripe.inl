@@ -96,8 +96,8 @@ __attribute__((always_inline)) inline void stripe_step(const typename V::T* X, t
         if constexpr (kMasked) val = V::keep_band(val, k2base, 2 * b + i0 - t, w, inf);
         if constexpr (kDirs) {  // IncDTW's tie rule: diagonal if d' <= v and d' <= h, else vertical if v <= h
             direction_codes<W>(V::le_bits(d, v) & V::le_bits(d, cur[b]), V::le_bits(v, cur[b]), dirs + b * W);
-            if (vals != nullptr) V::store(vals + b * W, val);
         }
+        if (vals != nullptr) V::store(vals + b * W, val);  // recorded values (gcm, or a stripe's tail)
         prev[b] = val;
     }
     above = v0;
@@ -132,20 +132,26 @@ void stripe_steps(const StripePlan<typename V::T>& p, const typename V::T* qs, i
     const index_t dims = kUni ? 1 : p.dims, w = p.window;
     const DistMethod method = p.method;
     std::uint8_t* dirs = kDirs ? p.dirs + (ta - t_begin) * B * V::W : nullptr;
-    T* vals = kDirs && p.vals != nullptr ? p.vals + (ta - t_begin) * B * V::W : nullptr;
-    const index_t vals_step = vals != nullptr ? index_t{B} * V::W : 0;
+    // The values of step t are recorded: every step into p.vals (kDirs, for the gcm), or the steps
+    // from the last column on into p.tail (the last-column value of every row, extend_rows' edge).
+    const index_t t_tail = p.cols - 1;
+    T* const vals = kDirs ? p.vals : p.tail;
+    const auto rec = [&](index_t tt) -> T* {
+        if (vals == nullptr || (!kDirs && tt < t_tail)) return nullptr;
+        return vals + (tt - (kDirs ? t_begin : t_tail)) * B * V::W;
+    };
     index_t t = ta;
     for (; t + 1 <= tb; t += 2) {
         stripe_step<V, B, S, CK, kOne, kMasked, kDirs>(X, top, dims, w, method, qs, q, P, PP, above, i0, t, k2base,
-                                                        inf, dirs, vals);
-        if constexpr (kDirs) dirs += B * V::W, vals += vals_step;
+                                                        inf, dirs, rec(t));
+        if constexpr (kDirs) dirs += B * V::W;
         stripe_step<V, B, S, CK, kOne, kMasked, kDirs>(X, top, dims, w, method, qs, q, PP, P, above, i0, t + 1,
-                                                        k2base, inf, dirs, vals);
-        if constexpr (kDirs) dirs += B * V::W, vals += vals_step;
+                                                        k2base, inf, dirs, rec(t + 1));
+        if constexpr (kDirs) dirs += B * V::W;
     }
     if (t <= tb) {
         stripe_step<V, B, S, CK, kOne, kMasked, kDirs>(X, top, dims, w, method, qs, q, P, PP, above, i0, t, k2base,
-                                                        inf, dirs, vals);
+                                                        inf, dirs, rec(t));
         for (int b = 0; b < B; ++b) {
             const R x = P[b];
             P[b] = PP[b];
@@ -202,12 +208,13 @@ typename V::T stripe_sweep(const StripePlan<typename V::T>& p) {
     const index_t stripes = (rows + H - 1) / H;
     for (index_t s = 0; s < stripes; ++s) {
         const index_t i0 = s * H;
+        const index_t g0 = i0 + p.row0;  // the stripe's first row in the window's coordinates
         const bool last = s + 1 == stripes;
         const index_t kstar = rows - 1 - i0;  // the last row, in the last stripe
-        const index_t t_begin = windowed && i0 - w > 0 ? i0 - w : 0;
+        const index_t t_begin = windowed && g0 - w > 0 ? g0 - w : 0;
         index_t t_end = cols - 1 + kstar;  // the last stripe ends with the result cell
         if (!last) {
-            const index_t hi = windowed && i0 + H - 1 + w < cols - 1 ? i0 + H - 1 + w : cols - 1;
+            const index_t hi = windowed && g0 + H - 1 + w < cols - 1 ? g0 + H - 1 + w : cols - 1;
             t_end = hi + H - 1;  // the stripe's last row reaches its last column
         }
         const T* qs = p.Q + s * B * p.dims * W;
@@ -215,20 +222,28 @@ typename V::T stripe_sweep(const StripePlan<typename V::T>& p) {
         for (int b = 0; b < B; ++b) front.P[b] = front.PP[b] = inf;  // before the stripe's first column
         front.above = kOne ? V::shift_in(inf, V::load(p.top + t_begin - 1 - (W - 1))) : V::load(p.top + (t_begin - 1) * W);
         if (!windowed) {
-            stripe_steps<V, B, S, CK, kOne, false, kDirs>(p, qs, i0, t_begin, t_end, t_begin, front);
+            stripe_steps<V, B, S, CK, kOne, false, kDirs>(p, qs, g0, t_begin, t_end, t_begin, front);
         } else {
             // Steps where every lane's cell is inside the band need no mask.
-            const index_t lo = i0 + 2 * (H - 1) - w > t_begin ? i0 + 2 * (H - 1) - w : t_begin;
-            const index_t hi = i0 + w < t_end ? i0 + w : t_end;
+            const index_t lo = g0 + 2 * (H - 1) - w > t_begin ? g0 + 2 * (H - 1) - w : t_begin;
+            const index_t hi = g0 + w < t_end ? g0 + w : t_end;
             if (lo <= hi) {
-                stripe_steps<V, B, S, CK, kOne, true, kDirs>(p, qs, i0, t_begin, lo - 1, t_begin, front);
-                stripe_steps<V, B, S, CK, kOne, false, kDirs>(p, qs, i0, lo, hi, t_begin, front);
-                stripe_steps<V, B, S, CK, kOne, true, kDirs>(p, qs, i0, hi + 1, t_end, t_begin, front);
+                stripe_steps<V, B, S, CK, kOne, true, kDirs>(p, qs, g0, t_begin, lo - 1, t_begin, front);
+                stripe_steps<V, B, S, CK, kOne, false, kDirs>(p, qs, g0, lo, hi, t_begin, front);
+                stripe_steps<V, B, S, CK, kOne, true, kDirs>(p, qs, g0, hi + 1, t_end, t_begin, front);
             } else {
-                stripe_steps<V, B, S, CK, kOne, true, kDirs>(p, qs, i0, t_begin, t_end, t_begin, front);
+                stripe_steps<V, B, S, CK, kOne, true, kDirs>(p, qs, g0, t_begin, t_end, t_begin, front);
             }
         }
         if constexpr (kDirs) stripe_unskew<V, B>(p, i0, t_begin, t_end);
+        if (kOne && !kDirs && p.edge != nullptr) {
+            // Row K reaches the last column at step cols - 1 + K: tail entry K, sub-row K % B, lane K / B.
+            for (index_t k = 0; k < H && i0 + k < rows; ++k) {
+                const index_t off = g0 + k - (cols - 1);
+                const bool inside = !windowed || (off <= w && -off <= w);
+                p.edge[i0 + k] = inside ? p.tail[(k * B + k % B) * W + k / B] : std::numeric_limits<T>::quiet_NaN();
+            }
+        }
 
         if (last) {
             alignas(64) T lanes[W];
@@ -243,7 +258,7 @@ typename V::T stripe_sweep(const StripePlan<typename V::T>& p) {
         }
         if (kOne && p.thr < std::numeric_limits<T>::infinity()) {
             // The stripe's last row has no cell <= thr: no later cell can have one (costs are >= 0).
-            const index_t r = i0 + H - 1;
+            const index_t r = g0 + H - 1;
             const index_t lo = windowed && r - w > 0 ? r - w : 0;
             const index_t hi = windowed && r + w < cols - 1 ? r + w : cols - 1;
             bool alive = false;
