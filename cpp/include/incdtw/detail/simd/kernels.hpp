@@ -201,15 +201,7 @@ struct PairSweep {
         top.assign(static_cast<std::size_t>(cols + 2 * pad), inf);
         top[static_cast<std::size_t>(pad - 1)] = seed;
 
-        plan.rows = rows;
-        plan.cols = cols;
-        plan.dims = dims;
-        plan.window = window;
-        plan.method = opt.dist_method;
-        plan.thr = inf;
-        plan.X = x0 - x_first * stride;
-        plan.Q = q0;
-        plan.top = top.data() + pad;
+        plan = stripe_plan<T>(rows, cols, dims, window, opt.dist_method, x0 - x_first * stride, q0, top.data() + pad);
         return true;
     }
 };
@@ -335,16 +327,8 @@ bool try_group_distances(index_t rows, index_t cols, index_t dims, const T* cons
     for (int u = 0; u < W; ++u) top[(pad - 1) * W + u] = seeds[static_cast<std::size_t>(u)];
     std::vector<T> lanes(static_cast<std::size_t>(W));
 
-    StripePlan<T> plan;
-    plan.rows = rows;
-    plan.cols = cols;
-    plan.dims = dims;
-    plan.window = window;
-    plan.method = opt.dist_method;
-    plan.thr = inf;
-    plan.X = x0 - x_first * stride;
-    plan.Q = q0;
-    plan.top = top + pad * W;
+    StripePlan<T> plan =
+        stripe_plan<T>(rows, cols, dims, window, opt.dist_method, x0 - x_first * stride, q0, top + pad * W);
     plan.out = lanes.data();
     run_stripes<T, false>(level, plan, opt.step_pattern, cost_kind(dims, opt.dist_method));
     const bool abandon = opt.threshold < std::numeric_limits<double>::infinity();

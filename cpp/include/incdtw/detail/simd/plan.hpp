@@ -3,6 +3,7 @@
 /// kernels.hpp. Shared by every instruction-set variant.
 
 #include <cstdint>
+#include <limits>
 
 #include "../../options.hpp"
 #include "../../types.hpp"
@@ -72,5 +73,23 @@ struct StripePlan {
     T* edge = nullptr;
     T* tail = nullptr;
 };
+
+/// A plan for rows x cols with the data laid out by the caller (X and Q at entry 0, top at column
+/// 0); no early abandoning (thr = +inf) and nothing recorded.
+template <class T>
+StripePlan<T> stripe_plan(index_t rows, index_t cols, index_t dims, index_t window, DistMethod method, const T* X,
+                          const T* Q, T* top) {
+    StripePlan<T> plan;
+    plan.rows = rows;
+    plan.cols = cols;
+    plan.dims = dims;
+    plan.window = window;
+    plan.method = method;
+    plan.thr = std::numeric_limits<T>::infinity();
+    plan.X = X;
+    plan.Q = Q;
+    plan.top = top;
+    return plan;
+}
 
 }  // namespace incdtw::detail::simd
