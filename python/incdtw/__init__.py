@@ -21,6 +21,7 @@ from ._results import (
 )
 from ._validate import ResultTooLargeError
 from .bounds import lowerbound, lowerbound_tube, norm, scale
+from . import datasets
 from .collection import DBA, centroid, dba, dtw_cdist, dtw_disvec, dtw_dismat
 from .dtw import cm, dtw
 from .incremental import dec_dm, dtw_partial, idtw, idtw2vec
@@ -55,6 +56,7 @@ __all__ = [
     "available_simd_levels",
     "centroid",
     "cm",
+    "datasets",
     "dba",
     "dec_dm",
     "dtw",
