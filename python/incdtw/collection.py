@@ -10,6 +10,7 @@ import numpy as np
 
 from . import _core
 from . import _validate as v
+from ._progress import Progress, row_blocks
 from ._results import CentroidResult, DBAResult, DismatResult, DisvecResult
 
 ITER_DIST_METHODS = ("dtw_norm1", "dtw_norm2", "norm1", "norm2", "max", "min")
@@ -91,6 +92,7 @@ def dtw_dismat(
     threshold: Optional[float] = None,
     return_matrix: bool = False,
     n_jobs: int = -1,
+    progress: bool = False,
 ) -> DismatResult:
     """Pairwise DTW distances of a collection, in parallel (IncDTW's ``dtw_dismat``).
 
@@ -111,6 +113,9 @@ def dtw_dismat(
     n_jobs : int, default -1
         Threads (OpenMP, GIL released); ``-1`` = all cores, at most the number of processors
         (small jobs run on one). Results do not depend on it, bit for bit.
+    progress : bool, default False
+        Show a progress bar (tqdm if installed, else a counter on stderr): the pairs are then
+        computed in about 50 blocks of rows, with the same results bit for bit.
 
     Returns
     -------
@@ -137,8 +142,44 @@ def dtw_dismat(
     k = len(series)
     v.ensure_fits(8 * k * (k - 1) // 2 * (3 if matrix else 1), f"the distance matrix of {k} series",
                   "use dtw_disvec() for one query at a time")
-    condensed = _core.dtw_dismat(series, **opts)
+    if v.check_flag(progress, "progress"):
+        condensed = _dismat_in_blocks(series, opts)
+    else:
+        condensed = _core.dtw_dismat(series, **opts)
     return DismatResult(input=_input(opts), dismat=_square(condensed, k) if matrix else condensed)
+
+
+def _dismat_in_blocks(series: list[np.ndarray], opts: dict[str, Any]) -> np.ndarray:
+    """dtw_dismat in row blocks with a progress bar: each block is the cross matrix of its rows
+    against the rows from its first on, of which the pairs (i, j > i) are kept in pdist order."""
+    k = len(series)
+    lengths = [len(x) for x in series]
+    later = np.cumsum(lengths[::-1])[::-1]  # later[i] = sum of lengths[i:]
+    cells = [lengths[i] * float(later[i + 1]) if i + 1 < k else 0.0 for i in range(k)]
+    out: Optional[np.ndarray] = None
+    with Progress(int(sum(cells)), "dtw_dismat") as bar:
+        for a, b in row_blocks(cells[: k - 1]):
+            block = _core.dtw_cdist(series[a:b], series[a:], **opts)
+            if out is None:
+                out = np.empty(k * (k - 1) // 2, dtype=block.dtype)
+            for i in range(a, b):
+                start = i * k - i * (i + 1) // 2  # condensed index of (i, i + 1)
+                out[start : start + k - 1 - i] = block[i - a, i - a + 1 :]
+            bar.update(int(sum(cells[a:b])))
+    assert out is not None
+    return out
+
+
+def _cdist_in_blocks(xs: list[np.ndarray], ys: list[np.ndarray], opts: dict[str, Any], desc: str) -> np.ndarray:
+    """The cross matrix in row blocks of X with a progress bar (the same values, bit for bit)."""
+    total_y = float(sum(len(y) for y in ys))
+    cells = [len(x) * total_y for x in xs]
+    blocks = []
+    with Progress(int(sum(cells)), desc) as bar:
+        for a, b in row_blocks(cells):
+            blocks.append(_core.dtw_cdist(xs[a:b], ys, **opts))
+            bar.update(int(sum(cells[a:b])))
+    return np.concatenate(blocks, axis=0)
 
 
 def _square(condensed: np.ndarray, k: int) -> np.ndarray:
@@ -158,10 +199,12 @@ def dtw_disvec(
     ws: Optional[float] = None,
     threshold: Optional[float] = None,
     n_jobs: int = -1,
+    progress: bool = False,
 ) -> DisvecResult:
     """DTW distances of one query to every series of a collection (IncDTW's ``dtw_disvec``).
 
-    Parameters are those of :func:`dtw_dismat`; ``Q`` has the collection's number of dimensions.
+    Parameters are those of :func:`dtw_dismat` (``progress`` included); ``Q`` has the collection's
+    number of dimensions.
 
     Returns
     -------
@@ -177,7 +220,11 @@ def dtw_disvec(
     """
     opts = _options(dist_method, step_pattern, normalize, ws, threshold, n_jobs)
     q, series = _with_collection(v.as_series(Q, "Q"), "Q", as_collection(lot))
-    return DisvecResult(input=_input(opts), disvec=_core.dtw_disvec(q, series, **opts))
+    if v.check_flag(progress, "progress"):
+        disvec = _cdist_in_blocks(series, [q], opts, "dtw_disvec")[:, 0]
+    else:
+        disvec = _core.dtw_disvec(q, series, **opts)
+    return DisvecResult(input=_input(opts), disvec=disvec)
 
 
 def dtw_cdist(
@@ -189,6 +236,7 @@ def dtw_cdist(
     ws: Optional[float] = None,
     threshold: Optional[float] = None,
     n_jobs: int = -1,
+    progress: bool = False,
 ) -> np.ndarray:
     """DTW distances of every series of X to every series of Y (beyond IncDTW; the shape a 1-NN
     classifier needs: ``dtw_cdist(test, train).argmin(axis=1)``).
@@ -198,7 +246,7 @@ def dtw_cdist(
     X, Y : collections as in :func:`dtw_dismat`
         ``Y=None`` compares X with itself (the square matrix, with zero diagonal).
     Others
-        As in :func:`dtw_dismat`.
+        As in :func:`dtw_dismat`, ``progress`` included (blocks of rows of X).
 
     Returns
     -------
@@ -221,6 +269,8 @@ def dtw_cdist(
     xs = [v.to_float(s, dtype) for s in xs]
     ys = [v.to_float(s, dtype) for s in ys]
     v.ensure_fits(8 * len(xs) * len(ys), f"the {len(xs)} x {len(ys)} distance matrix", "compare in blocks")
+    if v.check_flag(progress, "progress"):
+        return _cdist_in_blocks(xs, ys, opts, "dtw_cdist")
     return _core.dtw_cdist(xs, ys, **opts)  # type: ignore[no-any-return]
 
 

@@ -1,0 +1,61 @@
+"""progress=True: the long collection functions compute in blocks behind a progress bar and return
+the same bits as without it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import incdtw
+from incdtw import _progress
+
+
+@pytest.fixture
+def lot():
+    X, _ = incdtw.datasets.warped_classes(n_per_class=9, length=40, seed=4)  # lengths differ
+    return X
+
+
+def same_bits(a, b) -> bool:
+    a, b = np.asarray(a), np.asarray(b)
+    return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+
+
+@pytest.mark.parametrize("kw", [{}, {"ws": 12, "threshold": 2.0}, {"step_pattern": "symmetric1", "normalize": False}])
+def test_blocks_give_the_same_bits(lot, kw, capsys):
+    assert same_bits(incdtw.dtw_dismat(lot, progress=True, **kw).dismat, incdtw.dtw_dismat(lot, **kw).dismat)
+    assert same_bits(incdtw.dtw_disvec(lot[0], lot, progress=True, **kw).disvec,
+                     incdtw.dtw_disvec(lot[0], lot, **kw).disvec)
+    ys = lot[:7]
+    assert same_bits(incdtw.dtw_cdist(lot, ys, progress=True, **kw), incdtw.dtw_cdist(lot, ys, **kw))
+    f32 = [x.astype(np.float32) for x in lot]
+    assert same_bits(incdtw.dtw_dismat(f32, progress=True, **kw).dismat, incdtw.dtw_dismat(f32, **kw).dismat)
+
+
+def test_the_bar_reports_on_stderr_without_tqdm(lot, capsys, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_tqdm(name, *args, **kwargs):
+        if name.startswith("tqdm"):
+            raise ImportError("no tqdm here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_tqdm)
+    incdtw.dtw_dismat(lot, progress=True)
+    err = capsys.readouterr().err
+    assert "dtw_dismat" in err and "100 %" in err
+
+
+def test_row_blocks_cover_every_row_once():
+    cells = [float(x) for x in np.random.default_rng(1).integers(0, 100, 333)]
+    blocks = _progress.row_blocks(cells, pieces=20)
+    assert blocks[0][0] == 0 and blocks[-1][1] == 333
+    assert all(a < b for a, b in blocks) and all(b == c for (_, b), (c, _) in zip(blocks, blocks[1:]))
+    assert len(blocks) <= 21
+
+
+def test_progress_must_be_a_flag(lot):
+    with pytest.raises(TypeError, match="progress"):
+        incdtw.dtw_dismat(lot, progress="yes")
