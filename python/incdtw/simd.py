@@ -32,12 +32,22 @@ def simd_level() -> str:
 
 
 def max_simd_level() -> str:
-    """The best level this CPU supports (``"scalar"`` off x86-64)."""
+    """The best level this CPU supports (``"scalar"`` off x86-64).
+
+    >>> import incdtw
+    >>> incdtw.max_simd_level() in incdtw.available_simd_levels()
+    True
+    """
     return str(_core.max_simd_level())
 
 
 def available_simd_levels() -> tuple[str, ...]:
-    """Every level this CPU can run, lowest first."""
+    """Every level this CPU can run, lowest first.
+
+    >>> import incdtw
+    >>> incdtw.available_simd_levels()[0]
+    'scalar'
+    """
     return LEVELS[: LEVELS.index(max_simd_level()) + 1]
 
 
@@ -53,6 +63,15 @@ def set_simd_level(level: str) -> str:
         ``level`` is not a string.
     ValueError
         ``level`` is not one of ``"scalar"``, ``"sse2"``, ``"avx2"``, ``"avx512"``.
+
+    Examples
+    --------
+    >>> import incdtw
+    >>> before = incdtw.simd_level()
+    >>> incdtw.set_simd_level("scalar")
+    'scalar'
+    >>> incdtw.set_simd_level(before) == before
+    True
     """
     if not isinstance(level, str):
         raise TypeError(f"level must be a string ('scalar', 'avx2' or 'avx512'), got {type(level).__name__}")

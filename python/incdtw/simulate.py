@@ -107,7 +107,17 @@ def insert_linear_interp(x: Any, ix: int, N: int) -> np.ndarray:
 
 def insert_norm(x: Any, ix: int, N: int, mean: float = 0.0, sd: float = 1.0, rng: RngLike = None) -> np.ndarray:
     """``x[ix]`` plus normal noise ``N(mean, sd)``, ``N`` times, inserted after ``x[ix]``; ``rng`` a
-    seed or a ``numpy.random.Generator``."""
+    seed or a ``numpy.random.Generator``.
+
+    Examples
+    --------
+    >>> import numpy as np, incdtw
+    >>> y = incdtw.insert_norm(np.array([0.0, 1.0, 2.0]), ix=1, N=3, sd=0.1, rng=7)
+    >>> y.shape, y[:2].tolist(), y[-1]
+    ((6,), [0.0, 1.0], np.float64(2.0))
+    >>> bool(np.all(np.abs(y[2:5] - 1.0) < 1))
+    True
+    """
     arr, i, n_new = _insert_args(x, ix, N, need_next=False)
     noise = _generator(rng).normal(mean, sd, size=(n_new,) + arr.shape[1:])
     return _splice(arr, i, arr[i] + noise)
@@ -116,7 +126,14 @@ def insert_norm(x: Any, ix: int, N: int, mean: float = 0.0, sd: float = 1.0, rng
 def insert_linear_norm(
     x: Any, ix: int, N: int, mean: float = 0.0, sd: float = 1.0, rng: RngLike = None
 ) -> np.ndarray:
-    """:func:`insert_linear_interp` plus normal noise ``N(mean, sd)``."""
+    """:func:`insert_linear_interp` plus normal noise ``N(mean, sd)``.
+
+    Examples
+    --------
+    >>> import numpy as np, incdtw
+    >>> incdtw.insert_linear_norm(np.array([0.0, 1.0, 2.0]), ix=0, N=4, sd=0.0).tolist()
+    [0.0, 0.0, 0.3333333333333333, 0.6666666666666666, 1.0, 1.0, 2.0]
+    """
     arr, i, n_new = _insert_args(x, ix, N, need_next=True)
     noise = _generator(rng).normal(mean, sd, size=(n_new,) + arr.shape[1:])
     return _splice(arr, i, np.linspace(arr[i], arr[i + 1], n_new) + noise)
