@@ -93,6 +93,23 @@ class DTWResult(_Result):
     Q: Optional[np.ndarray] = None
     C: Optional[Union[np.ndarray, str]] = None
 
+    def plot(self, type: str = "QC", **kwargs: Any) -> Any:
+        """Draw the alignment (IncDTW's ``plot.idtw``; needs matplotlib, ``pip install incdtw[plot]``).
+
+        ``type="QC"``: :func:`incdtw.plot.plotQC` (Q and C joined by the path; returns the Axes);
+        ``"warp"``: :func:`incdtw.plot.plotWarp` (returns the Figure); ``"gcm"``:
+        :func:`incdtw.plot.plot_gcm` (returns the Axes). ``kwargs`` go to that function.
+        """
+        from . import plot as _plot
+
+        if type == "QC":
+            return _plot.plotQC(self, **kwargs)
+        if type == "warp":
+            return _plot.plotWarp(self, **kwargs)
+        if type == "gcm":
+            return _plot.plot_gcm(self, **kwargs)
+        raise ValueError(f"type must be one of 'QC', 'warp', 'gcm', got {type!r}")
+
 
 @dataclass(frozen=True, repr=False, eq=False)
 class DTW2VecResult(_Result):
@@ -167,6 +184,13 @@ class PartialResult(_Result):
     rangeC: tuple[int, int]
     normalized_distance: float
 
+    def plot(self, Q: Any, C: Any, **kwargs: Any) -> Any:
+        """Draw Q and C with the matched ranges highlighted and aligned: :func:`incdtw.plot.plot_partial`
+        (needs matplotlib, ``pip install incdtw[plot]``); returns the Axes."""
+        from . import plot as _plot
+
+        return _plot.plot_partial(self, Q, C, **kwargs)
+
 
 @dataclass(frozen=True, repr=False, eq=False)
 class DismatResult(_Result):
@@ -220,6 +244,13 @@ class DBAResult(_Result):
     iterDist_m2lot_norm: list[np.ndarray]
     iterDist_m2m: np.ndarray
 
+    def plot(self, lot: Any = None, type: str = "barycenter", **kwargs: Any) -> Any:
+        """Draw the barycenter over ``lot`` or the convergence (``type="m2m"``, ``"m2lot"``):
+        :func:`incdtw.plot.plot_dba` (needs matplotlib, ``pip install incdtw[plot]``); returns the Axes."""
+        from . import plot as _plot
+
+        return _plot.plot_dba(self, lot, type=type, **kwargs)
+
 
 @dataclass(frozen=True, repr=False, eq=False)
 class RundtwResult(_Result):
@@ -250,3 +281,11 @@ class RundtwResult(_Result):
     knn_list_indices: Optional[np.ndarray] = None
     Q: Optional[np.ndarray] = None
     C: Any = None
+
+    def plot(self, **kwargs: Any) -> Any:
+        """Draw the distance curve, its minima and the k nearest windows (and C with the fits):
+        :func:`incdtw.plot.plot_rundtw` (needs matplotlib, ``pip install incdtw[plot]``); returns the
+        Figure."""
+        from . import plot as _plot
+
+        return _plot.plot_rundtw(self, **kwargs)

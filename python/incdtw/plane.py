@@ -177,6 +177,13 @@ class PlaneDTW:
         self._p.refresh()
         return self
 
+    def plot(self, **kwargs: Any) -> Any:
+        """Draw the alignment of the current Q and C: :func:`incdtw.plot.plot_planedtw` (computes the
+        path with :func:`incdtw.dtw`, O(nQ nC); needs matplotlib, ``pip install incdtw[plot]``)."""
+        from . import plot as _plot
+
+        return _plot.plot_planedtw(self, **kwargs)
+
     # -- protocols --------------------------------------------------------------------------------
     def __repr__(self) -> str:
         c = self.control
