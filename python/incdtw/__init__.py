@@ -21,7 +21,7 @@ from ._results import (
 )
 from ._validate import ResultTooLargeError
 from .bounds import lowerbound, lowerbound_tube, norm, scale
-from . import datasets
+from . import datasets, plot
 from .collection import DBA, centroid, dba, dtw_cdist, dtw_disvec, dtw_dismat
 from .dtw import cm, dtw
 from .incremental import dec_dm, dtw_partial, idtw, idtw2vec
@@ -77,6 +77,7 @@ __all__ = [
     "lowerbound_tube",
     "max_simd_level",
     "norm",
+    "plot",
     "rundtw",
     "scale",
     "set_simd_level",
