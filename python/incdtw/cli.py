@@ -1,0 +1,615 @@
+"""The ``incdtw`` command line: DTW distances, distance matrices, subsequence search and DBA on
+series in files, and a demo on built-in example data.
+
+Synopsis::
+
+    incdtw distance A B [--path [FILE]] [--threshold T]
+    incdtw dismat FILES... [-o out.npy] [--condensed] [--no-normalize]
+    incdtw search QUERY SERIES [-k 5] [--scale {01,z,none}] [--overlap-tol N]
+    incdtw dba FILES... [--iter-max 10] [--eps E] [--m0 FILE] [-o out.csv]
+    incdtw demo [--plot FILE]
+
+Common options mirror the Python keywords: ``--dist-method``, ``--step-pattern``, ``--ws``,
+``--n-jobs``, ``--json`` (machine-readable output), ``--quiet`` (no progress bar). Series files are
+``.npy``, ``.csv`` (comma-separated, an optional header row) or whitespace-separated text; one
+column is a univariate series, several columns are ``(length, dims)``. Exit codes: 0 success,
+2 unreadable files, shape mismatches and bad options (a message on stderr).
+
+Run it as ``incdtw ...`` (console script) or ``python -m incdtw.cli ...``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import warnings
+from typing import Any, Optional, Sequence
+
+import numpy as np
+
+import incdtw
+from incdtw.collection import as_collection
+
+PROG = "incdtw"
+OUTPUT_EXTENSIONS = (".npy", ".csv", ".txt")
+
+
+class CLIError(Exception):
+    """An error reported as ``incdtw: error: <message>`` with exit code 2."""
+
+
+# --------------------------------------------------------------------------------------------
+# reading and writing
+
+
+def _parse_number(field: str) -> Optional[float]:
+    try:
+        return float(field)
+    except ValueError:
+        return None
+
+
+def _read_text(path: str, text: str, sep: Optional[str]) -> np.ndarray:
+    rows: list[list[float]] = []
+    width = None
+    seen_data = False
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        fields = [f.strip() for f in stripped.split(sep)] if sep else stripped.split()
+        values = [_parse_number(f) for f in fields]
+        if any(x is None for x in values):
+            if not seen_data and all(x is None for x in values):
+                seen_data = True  # a header row: skipped
+                continue
+            bad = fields[[x is None for x in values].index(True)]
+            raise CLIError(f"{path}: line {lineno}: cannot read {bad!r} as a number")
+        seen_data = True
+        if width is None:
+            width = len(values)
+        elif len(values) != width:
+            raise CLIError(f"{path}: line {lineno} has {len(values)} columns, the lines before have {width}")
+        rows.append(values)  # type: ignore[arg-type]
+    if not rows:
+        raise CLIError(f"{path}: no numbers in the file (empty)")
+    arr = np.asarray(rows, dtype=np.float64)
+    if arr.shape[0] == 1 and arr.shape[1] > 1:  # one line of several values: a univariate series
+        return arr.reshape(-1)
+    return arr[:, 0] if arr.shape[1] == 1 else arr
+
+
+def read_series(path: str) -> np.ndarray:
+    """A series from ``.npy``, ``.csv`` or whitespace-separated text (CLIError on failure)."""
+    if os.path.isdir(path):
+        raise CLIError(f"{path}: is a directory, not a series file")
+    ext = os.path.splitext(path)[1].lower()
+    try:
+        if ext == ".npy":
+            arr = np.load(path, allow_pickle=False)
+        else:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            arr = _read_text(path, text, "," if ext == ".csv" else None)
+    except CLIError:
+        raise
+    except FileNotFoundError:
+        raise CLIError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise CLIError(f"{path}: not a text file (use .npy for binary numpy arrays)") from None
+    except OSError as e:
+        raise CLIError(f"{path}: cannot read the file ({e.strerror or e})") from None
+    except ValueError as e:  # np.load: not a .npy file, or an object array
+        raise CLIError(f"{path}: not a readable .npy file ({e})") from None
+    if not isinstance(arr, np.ndarray):
+        raise CLIError(f"{path}: not a single numpy array")
+    if arr.dtype.kind not in "fiu":
+        raise CLIError(f"{path}: holds {arr.dtype} values, not real numbers")
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim not in (1, 2):
+        raise CLIError(f"{path}: a series is 1-D (length,) or 2-D (length, dims), got shape {arr.shape}")
+    if arr.shape[0] == 0 or arr.size == 0:
+        raise CLIError(f"{path}: no numbers in the file (empty)")
+    return arr
+
+
+def _same_dims(paths: Sequence[str], arrays: Sequence[np.ndarray]) -> None:
+    """All series have the dimensions (columns) of the first, or CLIError naming the files."""
+    dims = [1 if a.ndim == 1 else a.shape[1] for a in arrays]
+    for path, d in zip(paths, dims):
+        if d != dims[0]:
+            raise CLIError(f"{path} has {d} dimensions (columns) but {paths[0]} has {dims[0]}: "
+                           "the series must have the same number of dimensions")
+
+
+def _check_output(path: Optional[str]) -> None:
+    """Refuse an output file before the computation: its extension and its folder."""
+    if path is None:
+        return
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in OUTPUT_EXTENSIONS:
+        raise CLIError(f"{path}: unknown output format {ext or '(no extension)'!r}; use .npy, .csv or .txt")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise CLIError(f"{path}: cannot write the file (no folder {folder})")
+
+
+def write_array(path: str, arr: np.ndarray, header: Sequence[str] = ()) -> None:
+    """``.npy`` (exact), ``.csv`` (comma) or ``.txt`` (space), numbers with full precision."""
+    ext = os.path.splitext(path)[1].lower()
+    try:
+        if ext == ".npy":
+            np.save(path, arr)
+            return
+        sep = "," if ext == ".csv" else " "
+        with open(path, "w", encoding="utf-8") as f:
+            if header:
+                f.write(sep.join(header) + "\n")
+            for line in _rows(arr, sep):
+                f.write(line + "\n")
+    except OSError as e:
+        raise CLIError(f"{path}: cannot write the file ({e.strerror or e})") from None
+
+
+def _fmt(x: Any) -> str:
+    if isinstance(x, (int, np.integer)):
+        return str(int(x))
+    return repr(float(x))  # shortest text that reads back to the same double
+
+
+def _rows(arr: np.ndarray, sep: str = " ") -> list[str]:
+    a = np.asarray(arr)
+    if a.ndim == 1:
+        return [_fmt(x) for x in a]
+    return [sep.join(_fmt(x) for x in row) for row in a]
+
+
+def _json_value(x: Any) -> Any:
+    """numpy values and arrays as JSON (nan and inf as null)."""
+    if isinstance(x, np.ndarray):
+        return [_json_value(e) for e in x.tolist()] if x.ndim else _json_value(x.item())
+    if isinstance(x, (list, tuple)):
+        return [_json_value(e) for e in x]
+    if isinstance(x, dict):
+        return {k: _json_value(e) for k, e in x.items()}
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        f = float(x)
+        return f if math.isfinite(f) else None
+    return x
+
+
+def _print_json(obj: dict) -> None:
+    print(json.dumps(_json_value(obj), indent=2))
+
+
+# --------------------------------------------------------------------------------------------
+# progress
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _progress_bar(total: int, desc: str, quiet: bool) -> Any:
+    """A tqdm bar on stderr when it is a terminal and not ``--quiet``; None otherwise (or without tqdm)."""
+    if quiet or not _stderr_is_terminal():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, desc=desc, unit="pair", unit_scale=True, leave=False, file=sys.stderr)
+
+
+def dismat_blocks(series: list[np.ndarray], bar: Any = None, pieces: int = 50, **options: Any) -> np.ndarray:
+    """The condensed distance matrix of ``dtw_dismat(series, **options)``, bit for bit, computed
+    in blocks of rows with :func:`incdtw.dtw_cdist` so that ``bar`` (a tqdm bar) can advance."""
+    k = len(series)
+    if k < 2:
+        return incdtw.dtw_dismat(series, **options).dismat  # its message
+    per_row = [k - 1 - i for i in range(k - 1)]
+    target = max(sum(per_row) / pieces, 1)
+    blocks, start, acc = [], 0, 0
+    for i, pairs in enumerate(per_row):
+        acc += pairs
+        if acc >= target:
+            blocks.append((start, i + 1))
+            start, acc = i + 1, 0
+    if start < k - 1:
+        blocks.append((start, k - 1))
+    parts = []
+    for a, b in blocks:
+        try:
+            block = incdtw.dtw_cdist(series[a:b], series[a + 1 :], **options)
+        except ValueError:
+            incdtw.dtw_dismat(series, **options)  # the message names the pair in the collection
+            raise
+        for r in range(b - a):
+            parts.append(block[r, r:])
+        if bar is not None:
+            bar.update(sum(per_row[a:b]))
+    return np.concatenate(parts)
+
+
+# --------------------------------------------------------------------------------------------
+# argument types
+
+
+def _int_at_least(minimum: int, allow_minus_one: bool = False):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+        if allow_minus_one and value == -1:
+            return value
+        if value < minimum:
+            extra = " (or -1 for all cores)" if allow_minus_one else ""
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}{extra}, got {value}")
+        return value
+
+    return parse
+
+
+def _nonneg_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if math.isnan(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a number >= 0, got {text!r}")
+    return value
+
+
+def _add_common(p: argparse.ArgumentParser, step_default: str = "symmetric2", jobs: bool = True) -> None:
+    p.add_argument("--dist-method", choices=("norm1", "norm2", "norm2_square"), default="norm1",
+                   help="local cost (default: norm1)")
+    p.add_argument("--step-pattern", choices=("symmetric1", "symmetric2"), default=step_default,
+                   help=f"step pattern (default: {step_default})")
+    p.add_argument("--ws", type=_int_at_least(0), default=None, metavar="INT",
+                   help="Sakoe-Chiba window radius (default: none)")
+    if jobs:
+        p.add_argument("--n-jobs", type=_int_at_least(1, allow_minus_one=True), default=-1, metavar="INT",
+                       help="threads, -1 = all cores (default); results do not depend on it")
+    p.add_argument("--json", action="store_true", help="machine-readable output (JSON on stdout)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no notes on stderr")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Dynamic Time Warping on series in files (.npy, .csv or whitespace-separated text; "
+        "one column: univariate, several: (length, dims)).",
+        epilog="Exit codes: 0 success, 2 errors (unreadable files, shape mismatches, bad options).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {incdtw.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("distance", help="DTW distance of two series",
+                       description="DTW distance and normalized distance (distance / (n + m)) of two series.")
+    p.add_argument("A", help="query series file (Q)")
+    p.add_argument("B", help="candidate series file (C)")
+    _add_common(p, jobs=False)
+    p.add_argument("--threshold", type=_nonneg_float, default=None, metavar="FLOAT",
+                   help="early abandoning: the distance is nan when above it")
+    p.add_argument("--path", nargs="?", const="-", default=None, metavar="FILE",
+                   help="also the 0-based warping path (i, j): printed, or written to FILE (.npy, .csv, .txt)")
+    p.set_defaults(run=cmd_distance)
+
+    p = sub.add_parser("dismat", help="pairwise DTW distance matrix of several series",
+                       description="Pairwise DTW distances (as incdtw.dtw_dismat); the square matrix, "
+                       "or the condensed vector in scipy's pdist order with --condensed.")
+    p.add_argument("files", nargs="+", metavar="FILES", help="two or more series files")
+    _add_common(p)
+    p.add_argument("--normalize", action=argparse.BooleanOptionalAction, default=True,
+                   help="distance / (n + m) (default; needs symmetric2)")
+    p.add_argument("--threshold", type=_nonneg_float, default=None, metavar="FLOAT",
+                   help="early abandoning: nan for pairs above it")
+    p.add_argument("--condensed", action="store_true", help="the condensed vector instead of the square matrix")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the matrix to FILE (.npy, .csv, .txt)")
+    p.set_defaults(run=cmd_dismat)
+
+    p = sub.add_parser("search", help="the k nearest windows of a long series to a query",
+                       description="Subsequence search (as incdtw.rundtw): the k nearest non-overlapping "
+                       "windows SERIES[start : start + len(QUERY)], best first.")
+    p.add_argument("query", metavar="QUERY", help="query series file")
+    p.add_argument("series", metavar="SERIES", help="long series file")
+    _add_common(p, step_default="symmetric1")
+    p.add_argument("-k", type=_int_at_least(1), default=1, metavar="INT", help="number of windows (default: 1)")
+    p.add_argument("--scale", choices=("01", "z", "none"), default="01",
+                   help="scaling of the query and of every window (default: 01)")
+    p.add_argument("--threshold", type=_nonneg_float, default=None, metavar="FLOAT",
+                   help="report only windows with a distance <= it")
+    p.add_argument("--overlap-tol", type=_int_at_least(0), default=0, metavar="INT",
+                   help="windows i, j overlap when |i - j| < len(QUERY) - overlap_tol (default: 0)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the (start, distance) table to FILE")
+    p.set_defaults(run=cmd_search)
+
+    p = sub.add_parser("dba", help="DTW barycenter of several series",
+                       description="DTW barycenter averaging (as incdtw.dba).")
+    p.add_argument("files", nargs="+", metavar="FILES", help="series files")
+    _add_common(p)
+    p.add_argument("--m0", metavar="FILE", help="start series (default: the medoid)")
+    p.add_argument("--iter-max", type=_int_at_least(1), default=10, metavar="INT", help="iterations (default: 10)")
+    p.add_argument("--eps", type=_nonneg_float, default=None, metavar="FLOAT",
+                   help="stop when the change of an iteration is below it")
+    p.add_argument("--iter-dist-method", choices=("dtw_norm1", "dtw_norm2", "norm1", "norm2", "max", "min"),
+                   default="dtw_norm1", help="change between iterations (default: dtw_norm1)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the barycenter to FILE (.npy, .csv, .txt)")
+    p.set_defaults(run=cmd_dba)
+
+    p = sub.add_parser("demo", help="a short report on built-in example data (incdtw.datasets)",
+                       description="Aligns incdtw.datasets.sine_pair, searches incdtw.datasets.planted_walk "
+                       "for its planted pattern and classifies incdtw.datasets.warped_classes by 1-NN.")
+    p.add_argument("--plot", metavar="FILE", help="save a figure of the alignment (needs pip install incdtw[plot])")
+    p.add_argument("--length", type=_int_at_least(2000), default=200_000, metavar="INT",
+                   help="length of the random walk searched (default: 200000)")
+    p.add_argument("--seed", type=int, default=2026, help="seed of the example data (default: 2026)")
+    p.add_argument("--n-jobs", type=_int_at_least(1, allow_minus_one=True), default=-1, metavar="INT",
+                   help="threads, -1 = all cores (default)")
+    p.add_argument("--json", action="store_true", help="machine-readable output (JSON on stdout)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no notes on stderr")
+    p.set_defaults(run=cmd_demo)
+    return parser
+
+
+# --------------------------------------------------------------------------------------------
+# commands
+
+
+def cmd_distance(args: argparse.Namespace) -> None:
+    if args.path is not None and args.threshold is not None:
+        raise CLIError("--path cannot be combined with --threshold (an abandoned alignment has no path)")
+    if args.path not in (None, "-"):
+        _check_output(args.path)
+    Q, C = read_series(args.A), read_series(args.B)
+    _same_dims((args.A, args.B), (Q, C))
+    opts = dict(dist_method=args.dist_method, step_pattern=args.step_pattern, ws=args.ws)
+    ii = jj = path_table = None
+    if args.path is not None:
+        r = incdtw.dtw(Q, C, return_wp=True, return_gcm=False, **opts)
+        distance, normalized = r.distance, r.normalized_distance
+        ii, jj = np.asarray(r.ii), np.asarray(r.jj)
+        path_table = np.column_stack([ii, jj])
+    else:
+        v = incdtw.dtw2vec(Q, C, threshold=args.threshold, **opts)
+        distance, normalized = v.distance, v.normalized_distance
+    if path_table is not None and args.path != "-":
+        write_array(args.path, path_table, header=("i", "j"))
+    if args.json:
+        out: dict[str, Any] = dict(A=args.A, B=args.B, distance=distance, normalized_distance=normalized)
+        if path_table is not None:
+            if args.path == "-":
+                out.update(ii=ii, jj=jj)
+            else:
+                out["path_file"] = args.path
+        _print_json(out)
+        return
+    print(f"distance {_fmt(distance)}")
+    print(f"normalized_distance {_fmt(normalized)}")
+    if path_table is not None:
+        if args.path == "-":
+            print(f"path {len(path_table)} steps (i j, 0-based)")
+            for line in _rows(path_table):
+                print(line)
+        else:
+            print(f"path {len(path_table)} steps written to {args.path}")
+
+
+def cmd_dismat(args: argparse.Namespace) -> None:
+    if args.normalize and args.step_pattern == "symmetric1":
+        raise CLIError("--normalize (the default) needs --step-pattern symmetric2; pass --no-normalize")
+    _check_output(args.output)
+    arrays = [read_series(f) for f in args.files]
+    _same_dims(args.files, arrays)
+    series = as_collection(arrays, "files")  # one float dtype, as dtw_dismat
+    if len(series) < 2:
+        raise CLIError("dismat needs at least two series files")
+    opts = dict(dist_method=args.dist_method, step_pattern=args.step_pattern, normalize=args.normalize,
+                ws=args.ws, threshold=args.threshold, n_jobs=args.n_jobs)
+    k = len(series)
+    bar = _progress_bar(k * (k - 1) // 2, "dismat", args.quiet)
+    if bar is None:
+        condensed = incdtw.dtw_dismat(series, **opts).dismat
+    else:
+        try:
+            condensed = dismat_blocks(series, bar=bar, **opts)
+        finally:
+            bar.close()
+    if args.condensed:
+        result = condensed
+    else:
+        result = np.zeros((k, k), dtype=condensed.dtype)
+        i, j = np.triu_indices(k, 1)
+        result[i, j] = condensed
+        result[j, i] = condensed
+    if args.output:
+        write_array(args.output, result)
+    if args.json:
+        out: dict[str, Any] = dict(files=list(args.files), condensed=bool(args.condensed))
+        if args.output:
+            out["output"] = args.output
+        else:
+            out["dismat"] = result
+        _print_json(out)
+    elif args.output:
+        kind = f"condensed vector of {result.size}" if args.condensed else f"{k} x {k} matrix"
+        print(f"dismat of {k} series ({kind}) written to {args.output}")
+    else:
+        for line in _rows(result):
+            print(line)
+
+
+def cmd_search(args: argparse.Namespace) -> None:
+    _check_output(args.output)
+    Q, C = read_series(args.query), read_series(args.series)
+    _same_dims((args.query, args.series), (Q, C))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        r = incdtw.rundtw(Q, C, dist_method=args.dist_method, step_pattern=args.step_pattern, k=args.k,
+                          scale=args.scale, ws=args.ws, threshold=args.threshold, overlap_tol=args.overlap_tol,
+                          n_jobs=args.n_jobs)
+    if not args.quiet:
+        for w in caught:
+            print(f"{PROG}: note: {w.message}", file=sys.stderr)
+    starts = np.asarray(r.knn_indices, dtype=np.intp)
+    values = np.asarray(r.knn_values, dtype=np.float64)
+    if args.output:
+        table = np.column_stack([starts.astype(np.float64), values])
+        write_array(args.output, table, header=("start", "distance"))
+    if args.json:
+        out: dict[str, Any] = dict(query=args.query, series=args.series, k=args.k,
+                                   windows=[dict(start=s, distance=d) for s, d in zip(starts, values)])
+        if args.output:
+            out["output"] = args.output
+        _print_json(out)
+        return
+    print("start distance")
+    for s, d in zip(starts, values):
+        print(f"{int(s)} {_fmt(d)}")
+
+
+def cmd_dba(args: argparse.Namespace) -> None:
+    _check_output(args.output)
+    arrays = [read_series(f) for f in args.files]
+    m0 = read_series(args.m0) if args.m0 else None
+    _same_dims(list(args.files) + ([args.m0] if args.m0 else []), arrays + ([m0] if m0 is not None else []))
+    series = as_collection(arrays, "files")
+    r = incdtw.dba(series, m0=m0, iterMax=args.iter_max, eps=args.eps, dist_method=args.dist_method,
+                   step_pattern=args.step_pattern, ws=args.ws, iter_dist_method=args.iter_dist_method,
+                   n_jobs=args.n_jobs)
+    iterations = len(r.iterations) - 1
+    if args.output:
+        write_array(args.output, r.m1)
+    if args.json:
+        out: dict[str, Any] = dict(files=list(args.files), iterations=iterations, iterDist_m2m=r.iterDist_m2m)
+        if args.output:
+            out["output"] = args.output
+        else:
+            out["m1"] = r.m1
+        _print_json(out)
+    elif args.output:
+        print(f"barycenter of {len(series)} series (length {len(r.m1)}, {iterations} iterations) "
+              f"written to {args.output}")
+    else:
+        for line in _rows(r.m1):
+            print(line)
+
+
+def _plotting():
+    """incdtw.plot.plotQC, or CLIError naming the extra to install."""
+    try:
+        import matplotlib
+
+        if "matplotlib.pyplot" not in sys.modules:
+            matplotlib.use("Agg")  # a file, never a window
+        from incdtw.plot import plotQC
+    except ImportError as e:
+        raise CLIError(f"--plot needs matplotlib and incdtw.plot ({e}); install them with: pip install incdtw[plot]") \
+            from None
+    return plotQC
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    plotQC = _plotting() if args.plot else None
+    from incdtw import datasets
+
+    report: dict[str, Any] = dict(version=incdtw.__version__)
+    Q, C = datasets.sine_pair(seed=args.seed)
+    r = incdtw.dtw(Q, C, ws=30, return_wp=True)
+    wp = np.asarray(r.wp)
+    moves = {"diagonal": 1, "horizontal": 2, "vertical": 3}
+    report["alignment"] = dict(n=Q.size, m=C.size, ws=30, distance=r.distance,
+                               normalized_distance=r.normalized_distance, path_steps=wp.size + 1,
+                               moves={k: int(np.count_nonzero(wp == code)) for k, code in moves.items()})
+
+    w = datasets.planted_walk(length=args.length, seed=args.seed)
+    s = incdtw.rundtw(w.pattern, w.series, k=len(w.positions), scale="z", ws=10, n_jobs=args.n_jobs)
+    found = sorted(int(i) for i in np.asarray(s.knn_indices))
+    report["search"] = dict(length=w.series.size, pattern_length=w.pattern.size, planted=w.positions.tolist(),
+                            found=found, all_found=found == w.positions.tolist(),
+                            skipped_by_lower_bound=int(s.counter["lower_bound"]))
+
+    X, y = datasets.warped_classes(seed=args.seed)
+    D = incdtw.dtw_dismat(X, return_matrix=True, n_jobs=args.n_jobs).dismat
+    np.fill_diagonal(D, np.inf)
+    predicted = y[D.argmin(axis=1)]
+    report["classes"] = dict(series=len(X), classes=list(datasets.SHAPES), pairs=len(X) * (len(X) - 1) // 2,
+                             loo_1nn_accuracy=float((predicted == y).mean()))
+
+    if plotQC is not None:
+        ax = plotQC(r, Q, C)
+        try:
+            ax.figure.savefig(args.plot)
+        except (OSError, ValueError) as e:
+            raise CLIError(f"{args.plot}: cannot save the figure ({e})") from None
+        finally:
+            import matplotlib.pyplot as plt
+
+            plt.close(ax.figure)
+        report["plot"] = args.plot
+
+    if args.json:
+        _print_json(report)
+        return
+    a, sr, c = report["alignment"], report["search"], report["classes"]
+    print(f"incdtw {incdtw.__version__} demo (data: incdtw.datasets, seed {args.seed})")
+    print(f"1. alignment: a noisy sine (n={a['n']}) and a warped, shorter copy (m={a['m']}), ws={a['ws']}")
+    print(f"   distance {a['distance']:.6f}, normalized {a['normalized_distance']:.6f}, "
+          f"path of {a['path_steps']} steps {a['moves']}")
+    print(f"2. search: {len(sr['planted'])} warped copies of a pattern of {sr['pattern_length']} planted in a "
+          f"random walk of {sr['length']}")
+    print(f"   planted at {sr['planted']}; found at {sr['found']} "
+          f"({'all found' if sr['all_found'] else 'NOT all found'}; "
+          f"{sr['skipped_by_lower_bound']} windows skipped by lower bounds)")
+    print(f"3. classes: {c['series']} warped series of {len(c['classes'])} shapes {tuple(c['classes'])}, "
+          f"{c['pairs']} DTW distances")
+    print(f"   leave-one-out 1-NN accuracy {c['loo_1nn_accuracy']:.3f}")
+    if args.plot:
+        print(f"figure of the alignment saved to {args.plot}")
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # --help, --version (0) and usage errors (2)
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    try:
+        args.run(args)
+    except CLIError as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 2
+    except (ValueError, TypeError) as e:  # the library's checks: shapes, options, window feasibility
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. | head
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - no flush error at exit
+        except OSError:
+            pass
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
