@@ -201,45 +201,15 @@ def _stderr_is_terminal() -> bool:
         return False
 
 
-def _progress_bar(total: int, desc: str, quiet: bool) -> Any:
-    """A tqdm bar on stderr when it is a terminal and not ``--quiet``; None otherwise (or without tqdm)."""
+def _show_progress(quiet: bool) -> bool:
+    """A progress bar when stderr is a terminal and not ``--quiet`` (and tqdm is installed)."""
     if quiet or not _stderr_is_terminal():
-        return None
+        return False
     try:
-        from tqdm import tqdm
+        import tqdm  # noqa: F401
     except ImportError:
-        return None
-    return tqdm(total=total, desc=desc, unit="pair", unit_scale=True, leave=False, file=sys.stderr)
-
-
-def dismat_blocks(series: list[np.ndarray], bar: Any = None, pieces: int = 50, **options: Any) -> np.ndarray:
-    """The condensed distance matrix of ``dtw_dismat(series, **options)``, bit for bit, computed
-    in blocks of rows with :func:`incdtw.dtw_cdist` so that ``bar`` (a tqdm bar) can advance."""
-    k = len(series)
-    if k < 2:
-        return incdtw.dtw_dismat(series, **options).dismat  # its message
-    per_row = [k - 1 - i for i in range(k - 1)]
-    target = max(sum(per_row) / pieces, 1)
-    blocks, start, acc = [], 0, 0
-    for i, pairs in enumerate(per_row):
-        acc += pairs
-        if acc >= target:
-            blocks.append((start, i + 1))
-            start, acc = i + 1, 0
-    if start < k - 1:
-        blocks.append((start, k - 1))
-    parts = []
-    for a, b in blocks:
-        try:
-            block = incdtw.dtw_cdist(series[a:b], series[a + 1 :], **options)
-        except ValueError:
-            incdtw.dtw_dismat(series, **options)  # the message names the pair in the collection
-            raise
-        for r in range(b - a):
-            parts.append(block[r, r:])
-        if bar is not None:
-            bar.update(sum(per_row[a:b]))
-    return np.concatenate(parts)
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -420,14 +390,8 @@ def cmd_dismat(args: argparse.Namespace) -> None:
     opts = dict(dist_method=args.dist_method, step_pattern=args.step_pattern, normalize=args.normalize,
                 ws=args.ws, threshold=args.threshold, n_jobs=args.n_jobs)
     k = len(series)
-    bar = _progress_bar(k * (k - 1) // 2, "dismat", args.quiet)
-    if bar is None:
-        condensed = incdtw.dtw_dismat(series, **opts).dismat
-    else:
-        try:
-            condensed = dismat_blocks(series, bar=bar, **opts)
-        finally:
-            bar.close()
+    # dtw_dismat(progress=True) computes in row blocks behind a tqdm bar, with the same bits
+    condensed = incdtw.dtw_dismat(series, progress=_show_progress(args.quiet), **opts).dismat
     if args.condensed:
         result = condensed
     else:

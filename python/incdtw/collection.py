@@ -159,7 +159,11 @@ def _dismat_in_blocks(series: list[np.ndarray], opts: dict[str, Any]) -> np.ndar
     out: Optional[np.ndarray] = None
     with Progress(int(sum(cells)), "dtw_dismat") as bar:
         for a, b in row_blocks(cells[: k - 1]):
-            block = _core.dtw_cdist(series[a:b], series[a:], **opts)
+            try:
+                block = _core.dtw_cdist(series[a:b], series[a:], **opts)
+            except ValueError:
+                _core.dtw_dismat(series, **opts)  # the message names the pair in the whole collection
+                raise
             if out is None:
                 out = np.empty(k * (k - 1) // 2, dtype=block.dtype)
             for i in range(a, b):
@@ -177,7 +181,11 @@ def _cdist_in_blocks(xs: list[np.ndarray], ys: list[np.ndarray], opts: dict[str,
     blocks = []
     with Progress(int(sum(cells)), desc) as bar:
         for a, b in row_blocks(cells):
-            blocks.append(_core.dtw_cdist(xs[a:b], ys, **opts))
+            try:
+                blocks.append(_core.dtw_cdist(xs[a:b], ys, **opts))
+            except ValueError:
+                _core.dtw_cdist(xs, ys, **opts)  # the message names the pair in the whole collection
+                raise
             bar.update(int(sum(cells[a:b])))
     return np.concatenate(blocks, axis=0)
 
