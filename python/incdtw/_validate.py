@@ -22,10 +22,42 @@ class ResultTooLargeError(MemoryError, ValueError):
     """A result would not fit in the available memory; raised before anything is allocated."""
 
 
+def _is_pandas(x: Any) -> bool:
+    """A pandas Series or DataFrame, recognised without importing pandas."""
+    cls = type(x)
+    return cls.__name__ in ("Series", "DataFrame") and cls.__module__.partition(".")[0] == "pandas"
+
+
+def pandas_values(x: Any, name: str, kinds: str = "fiu") -> np.ndarray:
+    """The values of a pandas Series (1-D) or DataFrame (2-D, one column per dimension).
+
+    Every column must have a real dtype, numpy's or pandas' nullable / Arrow ones (their missing
+    values become NaN, which the checks of the data then report as for numpy input); float32 columns
+    stay float32. A TypeError names the argument and the first column that is not numeric.
+    """
+    if type(x).__name__ == "DataFrame":
+        columns = list(zip(x.columns, x.dtypes))
+    else:
+        columns = [(None, x.dtype)]
+    for label, dtype in columns:
+        if getattr(dtype, "kind", "O") not in kinds:
+            where = "" if label is None else f" (column {label!r})"
+            raise TypeError(f"{name} must hold real numbers, got dtype {dtype}{where}")
+    if all(isinstance(dtype, np.dtype) for _, dtype in columns):
+        return np.asarray(x.to_numpy())
+    # extension dtypes (Int64, Float32, float64[pyarrow], ...): missing values as NaN
+    numpy_dtypes = [getattr(dtype, "numpy_dtype", None) for _, dtype in columns]
+    target = np.float32 if all(d == np.float32 for d in numpy_dtypes) else np.float64
+    return np.asarray(x.to_numpy(dtype=target, na_value=np.nan))
+
+
 def _real_array(x: Any, name: str, what: str, kinds: str = "fiu", context: str = "") -> np.ndarray:
-    """``x`` as an array of one of the dtype kinds (not a string); messages say ``what`` it is."""
+    """``x`` as an array of one of the dtype kinds (not a string); messages say ``what`` it is.
+    A pandas Series or DataFrame gives its values (:func:`pandas_values`)."""
     if isinstance(x, str):
         raise TypeError(f"{name} must be {what}, got the string {x!r}")
+    if _is_pandas(x):
+        return pandas_values(x, name, kinds)
     arr = np.asarray(x)
     if arr.dtype.kind not in kinds:
         raise TypeError(f"{name} must hold real numbers{context}, got dtype {arr.dtype}")
@@ -191,6 +223,37 @@ def check_count(value: Any, name: str, minimum: int = 0) -> int:
     if int(value) < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
     return int(value)
+
+
+def cpu_count() -> int:
+    """Processors this process may run on (its CPU affinity where the OS has one)."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def resolve_n_jobs(n_jobs: Any, name: str = "n_jobs") -> int:
+    """``n_jobs`` as scikit-learn (joblib) reads it, as the ``-1`` or thread count ``_core`` takes.
+
+    ``None``: 1 thread; ``-1``: all processors; ``-2``: all but one, and generally
+    ``n_cpus + 1 + n_jobs`` for negative values (at least 1, as joblib); ``k >= 1``: k threads
+    (``_core`` uses at most the number of processors). ``0`` raises ValueError; a non-integer
+    (``bool``, float, str) TypeError.
+    """
+    if n_jobs is None:
+        return 1
+    if type(n_jobs) is not int:
+        if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, numbers.Integral):
+            raise TypeError(
+                f"{name} must be an integer or None (None: 1 thread, -1: all cores, -2: all but one), got {n_jobs!r}"
+            )
+        n_jobs = int(n_jobs)
+    if n_jobs == 0:
+        raise ValueError(f"{name} must not be 0: None or 1 for one thread, -1 for all cores, -2 for all but one")
+    if n_jobs >= -1:
+        return min(n_jobs, 2**31 - 1)  # -1: every processor, resolved in _core
+    return max(cpu_count() + 1 + n_jobs, 1)
 
 
 def as_vector(x: Any, name: str) -> np.ndarray:
