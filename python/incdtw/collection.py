@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from typing import Any, Optional
 
@@ -53,12 +52,8 @@ def _with_collection(x: np.ndarray, name: str, series: list[np.ndarray]) -> tupl
 
 
 def _n_jobs(n_jobs: Any) -> int:
-    if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, numbers.Integral):
-        raise TypeError(f"n_jobs must be an integer (-1 for all cores), got {n_jobs!r}")
-    n = int(n_jobs)
-    if n == 0 or n < -1:
-        raise ValueError(f"n_jobs must be -1 (all cores) or >= 1, got {n}")
-    return n
+    """scikit-learn's convention (see _validate.resolve_n_jobs): None 1, -1 all cores, -2 all but one."""
+    return v.resolve_n_jobs(n_jobs)
 
 
 def _options(
@@ -110,9 +105,10 @@ def dtw_dismat(
         Early abandoning on the distance: ``nan`` for pairs above it.
     return_matrix : bool
         The square ``(k, k)`` matrix (zero diagonal) instead of the condensed vector.
-    n_jobs : int, default -1
-        Threads (OpenMP, GIL released); ``-1`` = all cores, at most the number of processors
-        (small jobs run on one). Results do not depend on it, bit for bit.
+    n_jobs : int or None, default -1
+        Threads (OpenMP, GIL released), as scikit-learn counts them: ``-1`` = all cores, ``-2`` =
+        all but one, ``None`` = one; at most the number of processors (small jobs run on one).
+        Results do not depend on it, bit for bit.
     progress : bool, default False
         Show a progress bar (tqdm if installed, else a counter on stderr): the pairs are then
         computed in about 50 blocks of rows, with the same results bit for bit.

@@ -87,9 +87,10 @@ def rundtw(
     normalize : deprecated
         IncDTW's old name of ``scale`` (a ``DeprecationWarning``); ``scale=True``/``False`` are
         IncDTW's old ``"01"``/``"none"`` (also deprecated).
-    n_jobs : int, default -1
-        Threads for the k-NN search and for computing every distance (``-1`` = all cores); results
-        do not depend on it, bit for bit.
+    n_jobs : int or None, default -1
+        Threads for the k-NN search and for computing every distance, as scikit-learn counts them
+        (``-1`` = all cores, ``-2`` = all but one, ``None`` = one); results do not depend on it,
+        bit for bit.
 
     Returns
     -------

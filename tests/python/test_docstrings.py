@@ -10,7 +10,7 @@ import pytest
 
 @pytest.mark.parametrize(
     "name", ["incdtw.dtw", "incdtw.vector", "incdtw.incremental", "incdtw.plane", "incdtw.collection", "incdtw.bounds",
-             "incdtw.simulate", "incdtw.search", "incdtw.datasets", "incdtw.simd"]
+             "incdtw.simulate", "incdtw.search", "incdtw.datasets", "incdtw.simd", "incdtw.plot", "incdtw.sklearn"]
 )
 def test_docstring_examples(name):
     module = importlib.import_module(name)  # the module, not the function incdtw.dtw
