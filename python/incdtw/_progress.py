@@ -11,9 +11,10 @@ from typing import Any, Optional
 class Progress:
     """A context manager with ``update(n)``: ``total`` units of work, labelled ``desc``."""
 
-    def __init__(self, total: int, desc: str, enabled: bool = True) -> None:
+    def __init__(self, total: int, desc: str, enabled: bool = True, unit: str = "cells") -> None:
         self.total = max(int(total), 1)
         self.desc = desc
+        self.unit = unit
         self.enabled = enabled
         self.done = 0
         self._bar: Optional[Any] = None
@@ -23,7 +24,7 @@ class Progress:
             try:
                 from tqdm.auto import tqdm
 
-                self._bar = tqdm(total=self.total, desc=self.desc, unit="cells", unit_scale=True, leave=False)
+                self._bar = tqdm(total=self.total, desc=self.desc, unit=self.unit, unit_scale=True, leave=False)
             except ImportError:
                 self._bar = None
         return self

@@ -323,6 +323,7 @@ def dba(
     ws: Optional[float] = None,
     iter_dist_method: str = "dtw_norm1",
     n_jobs: int = -1,
+    progress: bool = False,
 ) -> DBAResult:
     """DTW barycenter averaging (IncDTW's ``dba``).
 
@@ -380,10 +381,12 @@ def dba(
     else:
         start = v.as_series(m0, "m0")
     m0f, series = _with_collection(start, "m0", series)
-    iterations, dist, norm, m2m = _core.dba(
-        series, m0f, dist_method=dist_method, step_pattern=step_pattern, ws=w, iter_max=iters, eps=e,
-        iter_dist_method=iter_dist_method, n_jobs=jobs,
-    )
+    kw = dict(dist_method=dist_method, step_pattern=step_pattern, ws=w, eps=e, iter_dist_method=iter_dist_method,
+              n_jobs=jobs)
+    if v.check_flag(progress, "progress"):
+        iterations, dist, norm, m2m = _dba_stepwise(series, m0f, iters, kw)
+    else:
+        iterations, dist, norm, m2m = _core.dba(series, m0f, iter_max=iters, **kw)
     if m0f.ndim == 1:  # univariate in, univariate out
         iterations = [it.reshape(-1) for it in iterations]
     return DBAResult(
@@ -391,6 +394,30 @@ def dba(
                    iter_dist_method=iter_dist_method),
         m1=iterations[-1], iterations=iterations, iterDist_m2lot=dist, iterDist_m2lot_norm=norm, iterDist_m2m=m2m,
     )
+
+
+def _dba_stepwise(series: list[np.ndarray], m0: np.ndarray, iters: int, kw: dict[str, Any]) -> tuple:
+    """dba one iteration per call behind a progress bar: each iteration depends only on the current
+    barycenter, so the sequence (and the stop at eps) is the one of a single call, bit for bit."""
+    iterations: list[np.ndarray] = []
+    dist: list[np.ndarray] = []
+    norm: list[np.ndarray] = []
+    changes: list[np.ndarray] = []
+    current = m0
+    with Progress(iters, "dba", unit="it") as bar:
+        for _ in range(iters):
+            its, d, nd, mm = _core.dba(series, current, iter_max=1, **kw)
+            bar.update(1)
+            if not iterations:
+                iterations.append(its[0])  # m0 as the core returns it
+            changes.append(np.asarray(mm))
+            if len(its) < 2:  # stopped by eps
+                break
+            iterations.append(its[1])
+            dist += list(d)
+            norm += list(nd)
+            current = its[1].reshape(-1) if m0.ndim == 1 else its[1]
+    return iterations, dist, norm, np.concatenate(changes)
 
 
 def DBA(*args: Any, **kwargs: Any) -> DBAResult:

@@ -59,3 +59,20 @@ def test_row_blocks_cover_every_row_once():
 def test_progress_must_be_a_flag(lot):
     with pytest.raises(TypeError, match="progress"):
         incdtw.dtw_dismat(lot, progress="yes")
+
+
+@pytest.mark.parametrize("kw", [{"iterMax": 6}, {"iterMax": 25, "eps": 1e-3}, {"iterMax": 4, "iter_dist_method": "max"}])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_dba_stepwise_equals_one_call(kw, dtype):
+    X, y = incdtw.datasets.warped_classes(n_per_class=8, length=50, dims=0, seed=9)
+    lot = [x.astype(dtype) for x, label in zip(X, y) if label == 1]
+    want = incdtw.dba(lot, **kw)
+    got = incdtw.dba(lot, progress=True, **kw)
+    assert len(got.iterations) == len(want.iterations)
+    for a, b in zip(got.iterations, want.iterations):
+        assert same_bits(a, b)
+    assert same_bits(got.m1, want.m1)
+    assert same_bits(got.iterDist_m2m, want.iterDist_m2m)
+    assert len(got.iterDist_m2lot) == len(want.iterDist_m2lot)
+    for a, b in zip(got.iterDist_m2lot + got.iterDist_m2lot_norm, want.iterDist_m2lot + want.iterDist_m2lot_norm):
+        assert same_bits(a, b)
