@@ -7,11 +7,15 @@ namespace incdtw::py_detail {
 
 void bind_search(py::module_& m) {
     using namespace pybind11::literals;
+    py::class_<RundtwProgress>(m, "RundtwProgress", "Progress of a running rundtw (polled from another thread).")
+        .def(py::init<>())
+        .def_property_readonly("done", [](const RundtwProgress& p) { return p.done.load(); })
+        .def_property_readonly("total", [](const RundtwProgress& p) { return p.total.load(); });
     m.def(
         "rundtw",
         [](const py::array& q, const py::list& lot, const std::string& dist_method, const std::string& step_pattern,
            std::optional<index_t> ws, std::optional<double> threshold, const std::string& scale, index_t k,
-           bool lower_bound, index_t overlap_tol, int n_jobs) {
+           bool lower_bound, index_t overlap_tol, int n_jobs, RundtwProgress* progress) {
             RundtwOptions opt;
             opt.dist_method = dist_method_from_string(dist_method);
             opt.step_pattern = step_pattern_from_string(step_pattern);
@@ -30,6 +34,7 @@ void bind_search(py::module_& m) {
             opt.lower_bound = lower_bound;
             opt.overlap_tol = overlap_tol;
             opt.n_jobs = n_jobs;
+            opt.progress = progress;
             validate(opt);
             std::vector<py::array> arrays(lot.size());
             std::vector<const py::array*> ptrs{&q};
@@ -61,7 +66,8 @@ void bind_search(py::module_& m) {
             return dispatch_float(ptrs, compute);
         },
         "Q"_a, "lot"_a, py::kw_only(), "dist_method"_a, "step_pattern"_a, "ws"_a, "threshold"_a, "scale"_a, "k"_a,
-        "lower_bound"_a, "overlap_tol"_a, "n_jobs"_a, "Subsequence search of Q in each series of lot.");
+        "lower_bound"_a, "overlap_tol"_a, "n_jobs"_a, "progress"_a = py::none(),
+        "Subsequence search of Q in each series of lot.");
 }
 
 }  // namespace incdtw::py_detail

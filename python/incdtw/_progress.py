@@ -29,6 +29,13 @@ class Progress:
                 self._bar = None
         return self
 
+    def set_total(self, total: int) -> None:
+        """The total once it is known exactly."""
+        self.total = max(int(total), 1)
+        if self._bar is not None:
+            self._bar.total = self.total
+            self._bar.refresh()
+
     def update(self, n: int) -> None:
         if not self.enabled:
             return

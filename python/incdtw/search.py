@@ -8,6 +8,7 @@ from typing import Any, Optional
 import numpy as np
 
 from . import _core
+from ._progress import Progress
 from . import _validate as v
 from ._results import RundtwResult
 from .collection import _n_jobs
@@ -33,6 +34,38 @@ def _scale_option(scale: Any, normalize: Any) -> str:
     return v.check_choice(scale, "scale", SCALES)
 
 
+def _with_progress(q: np.ndarray, series: list[np.ndarray], options: dict[str, Any]) -> Any:
+    """_core.rundtw with a bar: the search (GIL released) updates a counter that a Python thread
+    polls every 0.1 s."""
+    import threading
+
+    counter = _core.RundtwProgress()
+    total = 2 * sum(max(len(s) - len(q) + 1, 0) for s in series)  # the core sets the exact total
+    finished = threading.Event()
+    with Progress(total, "rundtw", unit="windows") as bar:
+
+        def poll() -> None:
+            shown = 0
+            while True:
+                stop = finished.wait(0.1)
+                if counter.total > 0 and counter.total != bar.total:
+                    bar.set_total(counter.total)
+                done = counter.total if stop else counter.done
+                if done > shown:
+                    bar.update(done - shown)
+                    shown = done
+                if stop:
+                    return
+
+        thread = threading.Thread(target=poll, daemon=True)
+        thread.start()
+        try:
+            return _core.rundtw(q, series, progress=counter, **options)
+        finally:
+            finished.set()
+            thread.join()
+
+
 def rundtw(
     Q: Any,
     C: Any,
@@ -47,6 +80,7 @@ def rundtw(
     return_QC: bool = False,
     normalize: Any = None,
     n_jobs: int = -1,
+    progress: bool = False,
 ) -> RundtwResult:
     """DTW of a query against every window of a long series, and its k nearest non-overlapping
     windows (IncDTW's ``rundtw``).
@@ -91,6 +125,9 @@ def rundtw(
         Threads for the k-NN search and for computing every distance, as scikit-learn counts them
         (``-1`` = all cores, ``-2`` = all but one, ``None`` = one); results do not depend on it,
         bit for bit.
+    progress : bool, default False
+        Show a progress bar (tqdm if installed, else a counter on stderr) while the search runs;
+        it never changes a result.
 
     Returns
     -------
@@ -148,19 +185,12 @@ def rundtw(
     dtype = v.float_dtype(q, *series)
     q = v.to_float(q, dtype)
     series = [v.to_float(s, dtype) for s in series]
-    out = _core.rundtw(
-        q,
-        series,
-        dist_method=dist_method,
-        step_pattern=step_pattern,
-        ws=window,
-        threshold=thr,
-        scale=scale_opt,
-        k=kk,
-        lower_bound=lb,
-        overlap_tol=tol,
-        n_jobs=jobs,
-    )
+    options = dict(dist_method=dist_method, step_pattern=step_pattern, ws=window, threshold=thr, scale=scale_opt,
+                   k=kk, lower_bound=lb, overlap_tol=tol, n_jobs=jobs)
+    if v.check_flag(progress, "progress"):
+        out = _with_progress(q, series, options)
+    else:
+        out = _core.rundtw(q, series, **options)
     counter = dict(out["counter"])
     knn_values = knn_indices = knn_list = None
     if kk > 0:

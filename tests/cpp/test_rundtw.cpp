@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "incdtw/dtw_vector.hpp"
+#include "check.hpp"
 #include "reference.hpp"
 
 using incdtw::index_t;
@@ -172,5 +173,27 @@ TEST_CASE("window_extremes: van Herk / Gil-Werman against brute force, every rea
             CHECK(lo[static_cast<std::size_t>(2 * t)] == mn);
             CHECK(hi[static_cast<std::size_t>(2 * t)] == mx);
         }
+    }
+}
+
+TEST_CASE("rundtw: the progress counter reaches its total and changes no result") {
+    std::mt19937 rng(5);
+    const auto x = random_walk<double>(rng, 70000, 1);  // more than 65,536 windows: both kinds of update
+    const auto q = random_walk<double>(rng, 64, 1);
+    for (const index_t k : {index_t{0}, index_t{3}}) {
+        RundtwOptions opt;
+        opt.k = k;
+        opt.window = 6;
+        opt.scale = WindowScaling::z;
+        opt.n_jobs = 2;
+        const auto want = incdtw::rundtw(q.view(), x.view(), opt);
+        incdtw::RundtwProgress progress;
+        opt.progress = &progress;
+        const auto got = incdtw::rundtw(q.view(), x.view(), opt);
+        const index_t windows = x.length - q.length + 1;
+        CHECK(progress.total.load() == (k > 0 ? 2 : 1) * windows);
+        CHECK(progress.done.load() == progress.total.load());
+        CHECK(compare_bits(got.dist[0], want.dist[0], 0).empty());
+        CHECK(got.knn_indices == want.knn_indices);
     }
 }

@@ -6,8 +6,10 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
@@ -185,5 +187,16 @@ TEST_CASE("simd: dtw's gcm, direction matrix and path at every level equal the s
             CHECK(compare_ints(got.path.jj, want.path.jj).empty());
             CHECK(compare_bits(got.gcm.data, want.gcm.data, m).empty());
         }
+    }
+}
+
+TEST_CASE("simd: INCDTW_SIMD caps the level of the whole run") {
+    // CTest runs this binary with INCDTW_SIMD=scalar and =avx2 besides the default.
+    const char* env = std::getenv("INCDTW_SIMD");
+    if (env != nullptr && *env != '\0') {
+        const SimdLevel cap = incdtw::simd_level_from_string(env);
+        CHECK(incdtw::simd_level() == std::min(cap, incdtw::max_simd_level()));
+    } else {
+        CHECK(incdtw::simd_level() == incdtw::max_simd_level());
     }
 }

@@ -76,3 +76,29 @@ def test_dba_stepwise_equals_one_call(kw, dtype):
     assert len(got.iterDist_m2lot) == len(want.iterDist_m2lot)
     for a, b in zip(got.iterDist_m2lot + got.iterDist_m2lot_norm, want.iterDist_m2lot + want.iterDist_m2lot_norm):
         assert same_bits(a, b)
+
+
+@pytest.mark.parametrize("kw", [dict(k=3, scale="z", ws=10), dict(scale="01"), dict(k=2, n_jobs=1, lower_bound=False)])
+def test_rundtw_with_progress_gives_the_same_result(kw, capsys):
+    w = incdtw.datasets.planted_walk(length=40_000, planted=3, seed=5)
+    want = incdtw.rundtw(w.pattern, w.series, **kw)
+    got = incdtw.rundtw(w.pattern, w.series, progress=True, **kw)
+    assert same_bits(got.dist, want.dist)
+    if "k" in kw:
+        assert same_bits(got.knn_indices, want.knn_indices) and same_bits(got.knn_values, want.knn_values)
+    assert got.counter == want.counter
+
+
+def test_rundtw_progress_counts_every_window():
+    w = incdtw.datasets.planted_walk(length=30_000, planted=1, seed=6)
+    counter = incdtw._core.RundtwProgress()
+    q = w.pattern
+    incdtw._core.rundtw(q, [w.series], dist_method="norm1", step_pattern="symmetric1", ws=None, threshold=None,
+                        scale="01", k=0, lower_bound=True, overlap_tol=0, n_jobs=1, progress=counter)
+    windows = len(w.series) - len(q) + 1
+    assert counter.total == windows and counter.done == windows  # phase 2 only (no k)
+    counter = incdtw._core.RundtwProgress()
+    incdtw._core.rundtw(q, [w.series, w.series[:5000]], dist_method="norm1", step_pattern="symmetric1", ws=10,
+                        threshold=None, scale="z", k=2, lower_bound=True, overlap_tol=0, n_jobs=2, progress=counter)
+    windows = (len(w.series) - len(q) + 1) + (5000 - len(q) + 1)
+    assert counter.total == 2 * windows and counter.done == 2 * windows  # both phases

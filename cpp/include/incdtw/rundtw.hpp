@@ -18,6 +18,7 @@
 /// order, applies IncDTW's reporting rule and computes only what phase 1 left open.
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -52,6 +53,13 @@ enum class WindowScaling : std::uint8_t {
     none,      ///< raw values
 };
 
+/// Progress of a running search, for a progress bar that another thread polls: `done` grows to
+/// `total` (windows, counted once per phase that visits them). Never changes a result.
+struct RundtwProgress {
+    std::atomic<std::int64_t> done{0};
+    std::atomic<std::int64_t> total{0};
+};
+
 struct RundtwOptions {
     StepPattern step_pattern = StepPattern::symmetric1;  ///< IncDTW's rundtw default
     DistMethod dist_method = DistMethod::norm1;
@@ -62,6 +70,7 @@ struct RundtwOptions {
     bool lower_bound = true;   ///< IncDTW's lower_bound (also turns on best-so-far abandoning)
     index_t overlap_tol = 0;   ///< windows closer than len(Q) - overlap_tol overlap
     int n_jobs = 1;
+    RundtwProgress* progress = nullptr;  ///< optional: updated as the search runs
 };
 
 /// How the search decided each window (every window counts once, by the last test it needed).
@@ -432,7 +441,8 @@ class WindowTests {
 /// IncDTW's reporting rule over one series (phase 2), reusing what phase 1 found.
 template <class T, class Tests>
 void report_series(RunSeries<T>& s, index_t series_ix, Tests& tests, const RunQuery<T>& q, bool use_lb, bool use_ea,
-                   T threshold, index_t k, IncdtwKnnState<T>& knn, bool first_series, std::vector<T>& dist) {
+                   T threshold, index_t k, IncdtwKnnState<T>& knn, bool first_series, std::vector<T>& dist,
+                   RundtwProgress* progress) {
     const T inf = std::numeric_limits<T>::infinity();
     const T nan = std::numeric_limits<T>::quiet_NaN();
     const T thr = use_ea ? threshold : inf;
@@ -449,6 +459,7 @@ void report_series(RunSeries<T>& s, index_t series_ix, Tests& tests, const RunQu
         return s.val[u];
     };
     const auto as_best = [inf](T v) { return v == v ? v : inf; };
+    std::int64_t counted = 0;  // windows added to `progress`
 
     dist[0] = report(0, thr);
     T bsfiw = as_best(dist[0]);
@@ -474,7 +485,12 @@ void report_series(RunSeries<T>& s, index_t series_ix, Tests& tests, const RunQu
             bsfiw = v;
             bsfiw_ix = j;
         }
+        if (progress != nullptr && (j & 0xFFFF) == 0) {  // windows 0 .. j - 1 are done
+            progress->done.fetch_add(0x10000, std::memory_order_relaxed);
+            counted += 0x10000;
+        }
     }
+    if (progress != nullptr) progress->done.fetch_add(s.windows - counted, std::memory_order_relaxed);
 }
 
 /// Threads for a search: one below about 2e6 window cells (less than a millisecond of work).
@@ -505,6 +521,11 @@ RundtwResult<T> rundtw_impl(RunQuery<T>& q, std::vector<RunSeries<T>>& all, cons
     }
     std::vector<std::vector<Match<T>>> found(parts.size());
     const index_t overlap = q.overlap;
+    if (opt.progress != nullptr) {
+        index_t total = 0;
+        for (const auto& s : all) total += s.windows;
+        opt.progress->total.store(static_cast<std::int64_t>(parts.empty() ? total : 2 * total));
+    }
     // Searches [begin, end) of series si from the bound tau0; windows that an earlier search
     // already settled are not computed again.
     const auto search = [&](index_t si, index_t begin, index_t end, T tau0, WindowTests<T, A, Scaled>& tests) {
@@ -532,9 +553,10 @@ RundtwResult<T> rundtw_impl(RunQuery<T>& q, std::vector<RunSeries<T>>& all, cons
         if (full) {
             RunSeries<T>& s = all[static_cast<std::size_t>(part.series)];
             for (index_t j = part.begin; j < part.end; ++j) tests.evaluate(s, j, inf);
-            return;
+        } else {
+            found[static_cast<std::size_t>(p)] = search(part.series, part.begin, part.end, tau0, tests).candidates();
         }
-        found[static_cast<std::size_t>(p)] = search(part.series, part.begin, part.end, tau0, tests).candidates();
+        if (opt.progress != nullptr) opt.progress->done.fetch_add(part.end - part.begin, std::memory_order_relaxed);
     });
 
     // Phase 2: IncDTW's reporting rule, series by series in order.
@@ -554,7 +576,7 @@ RundtwResult<T> rundtw_impl(RunQuery<T>& q, std::vector<RunSeries<T>>& all, cons
             held_series = knn.series;
         }
         report_series(all[si], static_cast<index_t>(si), tests, q, use_lb, use_ea, threshold, k, knn, si == 0,
-                      out.dist[si]);
+                      out.dist[si], opt.progress);
     }
 
     // The k-NN: best first over every candidate.
