@@ -146,6 +146,12 @@ class IDTW2VecResult(_Result):
     # when unknown. dtw_partial refuses a partial last row.
     _lr_offset: Optional[int] = field(default=0, repr=False)
 
+    def plot(self, **kwargs: Any) -> Any:
+        """The last column and row: :func:`incdtw.plot.plot_lastcolrow` (needs matplotlib)."""
+        from . import plot as _plot
+
+        return _plot.plot_lastcolrow(self, **kwargs)
+
 
 @dataclass(frozen=True, repr=False, eq=False)
 class PathResult(_Result):
@@ -165,6 +171,12 @@ class PathResult(_Result):
     jj: np.ndarray
     wp: np.ndarray
     diffp: Optional[np.ndarray] = None
+
+    def plot(self, **kwargs: Any) -> Any:
+        """The warping path: :func:`incdtw.plot.plot_path` (needs matplotlib)."""
+        from . import plot as _plot
+
+        return _plot.plot_path(self, **kwargs)
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -201,6 +213,12 @@ class DismatResult(_Result):
     input: dict[str, Any]
     dismat: np.ndarray
 
+    def plot(self, **kwargs: Any) -> Any:
+        """The distance matrix as an image: :func:`incdtw.plot.plot_dismat` (needs matplotlib)."""
+        from . import plot as _plot
+
+        return _plot.plot_dismat(self, **kwargs)
+
 
 @dataclass(frozen=True, repr=False, eq=False)
 class DisvecResult(_Result):
@@ -208,6 +226,12 @@ class DisvecResult(_Result):
 
     input: dict[str, Any]
     disvec: np.ndarray
+
+    def plot(self, **kwargs: Any) -> Any:
+        """The distances, the nearest marked: :func:`incdtw.plot.plot_disvec` (needs matplotlib)."""
+        from . import plot as _plot
+
+        return _plot.plot_disvec(self, **kwargs)
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -217,6 +241,12 @@ class CentroidResult(_Result):
 
     centroid_index: int
     dismat_result: DismatResult
+
+    def plot(self, **kwargs: Any) -> Any:
+        """The distance matrix with the medoid's row and column marked: :func:`incdtw.plot.plot_dismat`."""
+        from . import plot as _plot
+
+        return _plot.plot_dismat(self, **kwargs)
 
 
 @dataclass(frozen=True, repr=False, eq=False)

@@ -41,6 +41,10 @@ __all__ = [
     "plot_dba",
     "plot_planedtw",
     "plot_partial",
+    "plot_dismat",
+    "plot_disvec",
+    "plot_path",
+    "plot_lastcolrow",
 ]
 
 _GREY = "#9a9a9a"
@@ -763,4 +767,172 @@ def plot_partial(
     ax.plot(np.arange(q0, q1), q[q0:q1], color="C3", linewidth=2.5, alpha=0.6, gid="rangeQ", label="rangeQ")
     ax.plot(np.arange(c0, c1), c[c0:c1] - off, color="C2", linewidth=2.5, alpha=0.6, gid="rangeC", label="rangeC")
     ax.legend(loc="best")
+    return ax
+
+
+def _square_from(d: np.ndarray, name: str) -> np.ndarray:
+    """A square distance matrix from a square one or a condensed (pdist-order) vector."""
+    d = np.asarray(d, dtype=np.float64)
+    if d.ndim == 2 and d.shape[0] == d.shape[1]:
+        return d
+    if d.ndim != 1:
+        raise ValueError(f"{name} must be a condensed vector or a square matrix, got shape {d.shape}")
+    k = int(round((1 + np.sqrt(1 + 8 * d.size)) / 2))
+    if k * (k - 1) // 2 != d.size:
+        raise ValueError(f"{name} has {d.size} values: not the condensed distances of any number of series")
+    out = np.zeros((k, k))
+    i, j = np.triu_indices(k, 1)
+    out[i, j] = d
+    out[j, i] = d
+    return out
+
+
+def plot_dismat(x: Any, ax: Any = None, colorbar: bool = True, cmap: str = "viridis") -> Any:
+    """A distance matrix as an image: a :func:`incdtw.dtw_dismat` result (condensed or square), a
+    :func:`incdtw.centroid` result (the medoid's row and column outlined), or an array.
+
+    Returns
+    -------
+    matplotlib Axes
+        Its image (``gid="dismat"``) holds the square matrix (``nan`` where early abandoned, blank);
+        for a centroid result the lines ``gid="medoid"`` mark the medoid's row and column.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import incdtw
+    >>> X, _ = incdtw.datasets.warped_classes(n_per_class=3, length=40, seed=0)
+    >>> ax = incdtw.dtw_dismat(X).plot()
+    >>> ax.images[0].get_array().shape
+    (12, 12)
+    """
+    from . import _validate as v
+
+    medoid = None
+    if _field(x, "centroid_index") is not None:
+        medoid = int(_field(x, "centroid_index"))
+        x = _field(x, "dismat_result")
+    d = _field(x, "dismat") if not isinstance(x, np.ndarray) else x
+    if d is None:
+        raise TypeError("x must be a dtw_dismat or centroid result, or a distance matrix")
+    D = _square_from(d, "x.dismat")
+    show_bar = v.check_flag(colorbar, "colorbar")
+    ax = _check_ax(ax)
+    image = ax.imshow(np.ma.masked_invalid(D), cmap=cmap, interpolation="nearest")
+    image.set_gid("dismat")
+    if show_bar:
+        ax.figure.colorbar(image, ax=ax, label="DTW distance")
+    if medoid is not None:
+        ax.axhline(medoid, color="w", linewidth=1.5, gid="medoid")
+        ax.axvline(medoid, color="w", linewidth=1.5, gid="medoid")
+        ax.set_title(f"medoid: series {medoid}")
+    ax.set_xlabel("series")
+    ax.set_ylabel("series")
+    return ax
+
+
+def plot_disvec(x: Any, ax: Any = None) -> Any:
+    """The distances of a :func:`incdtw.dtw_disvec` result, one point per series, the nearest marked.
+
+    Returns
+    -------
+    matplotlib Axes
+        The line ``gid="disvec"`` has x data ``0, 1, ...`` and y data ``disvec``; the point
+        ``gid="nearest"`` is at the smallest distance.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np, incdtw
+    >>> X, _ = incdtw.datasets.warped_classes(n_per_class=3, length=40, seed=0)
+    >>> r = incdtw.dtw_disvec(X[0], X[1:])
+    >>> ax = r.plot()
+    >>> bool(np.array_equal(ax.get_lines()[0].get_ydata(), r.disvec))
+    True
+    """
+    d = _field(x, "disvec") if not isinstance(x, np.ndarray) else x
+    if d is None:
+        raise TypeError("x must be a dtw_disvec result or a vector of distances")
+    d = np.asarray(d, dtype=np.float64)
+    if d.ndim != 1 or d.size == 0:
+        raise ValueError(f"x.disvec must be a non-empty vector, got shape {d.shape}")
+    ax = _check_ax(ax)
+    ax.plot(np.arange(d.size), d, "o-", color=_GREY, markersize=4, gid="disvec", label="distance")
+    if np.isfinite(d).any():
+        best = int(np.nanargmin(d))
+        ax.plot([best], [d[best]], "*", color=_KNN, markersize=12, gid="nearest", label=f"nearest: {best}")
+    ax.set_xlabel("series")
+    ax.set_ylabel("DTW distance")
+    ax.legend()
+    return ax
+
+
+def plot_path(x: Any, ax: Any = None) -> Any:
+    """The warping path of a :func:`incdtw.dec_dm` result (or anything with ``ii``, ``jj``):
+    Q's index downwards, C's to the right, as in :func:`plot_gcm`.
+
+    Returns
+    -------
+    matplotlib Axes
+        The line ``gid="path"`` has x data ``jj`` and y data ``ii``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import incdtw
+    >>> Q, C = incdtw.datasets.sine_pair()
+    >>> p = incdtw.dec_dm(incdtw.dtw(Q, C).dm, Ndec=5)
+    >>> ax = p.plot()
+    >>> int(ax.get_lines()[0].get_xdata()[-1]), len(C) - 1 - 5
+    (99, 99)
+    """
+    ii, jj = _field(x, "ii"), _field(x, "jj")
+    if ii is None or jj is None:
+        raise ValueError("x has no warping path (ii, jj)")
+    ii, jj = np.asarray(ii), np.asarray(jj)
+    if ii.shape != jj.shape or ii.ndim != 1 or ii.size == 0:
+        raise ValueError("x.ii and x.jj must be vectors of the same, non-zero length")
+    ax = _check_ax(ax)
+    ax.plot(jj, ii, color=_KNN, linewidth=1.5, gid="path", label="warping path")
+    ax.set_xlim(-0.5, jj.max() + 0.5)
+    ax.set_ylim(ii.max() + 0.5, -0.5)
+    ax.set_xlabel("C (index j)")
+    ax.set_ylabel("Q (index i)")
+    return ax
+
+
+def plot_lastcolrow(x: Any, ax: Any = None) -> Any:
+    """The last column and last row of the global cost matrix of an :func:`incdtw.idtw2vec` result
+    (or a plane): the DTW distances of every open-end alignment, the values
+    :func:`incdtw.dtw_partial` chooses from.
+
+    Returns
+    -------
+    matplotlib Axes
+        Lines ``gid="gcm_lc"`` (x: Q's index, y: ``gcm_lc_new``) and ``gid="gcm_lr"`` (x: C's index,
+        y: ``gcm_lr_new``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import incdtw
+    >>> Q, C = incdtw.datasets.sine_pair()
+    >>> ax = incdtw.idtw2vec(Q, C).plot()
+    >>> [line.get_gid() for line in ax.get_lines()]
+    ['gcm_lc', 'gcm_lr']
+    """
+    lc, lr = _field(x, "gcm_lc_new"), _field(x, "gcm_lr_new")
+    if lc is None or lr is None:
+        raise ValueError("x has no last column and row (gcm_lc_new, gcm_lr_new)")
+    lc, lr = np.asarray(lc, dtype=np.float64), np.asarray(lr, dtype=np.float64)
+    ax = _check_ax(ax)
+    ax.plot(np.arange(lc.size), lc, color="#1f77b4", gid="gcm_lc", label="last column: Q[:i+1] against all of C")
+    ax.plot(np.arange(lr.size), lr, color="#ff7f0e", gid="gcm_lr", label="last row: all of Q against C[:j+1]")
+    ax.set_xlabel("index")
+    ax.set_ylabel("global cost")
+    ax.legend()
     return ax

@@ -407,3 +407,50 @@ def test_import_incdtw_does_not_import_matplotlib():
     code = "import sys, incdtw, incdtw.plot; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- the remaining result objects --------------------------------------------------------------------------
+
+
+def test_plot_dismat_condensed_square_and_centroid():
+    X, _ = incdtw.datasets.warped_classes(n_per_class=3, length=40, seed=0)
+    r = incdtw.dtw_dismat(X)
+    square = incdtw.dtw_dismat(X, return_matrix=True).dismat
+    for result in (r, incdtw.dtw_dismat(X, return_matrix=True)):
+        ax = result.plot()
+        assert np.array_equal(ax.images[0].get_array().filled(np.nan), square, equal_nan=True)
+        assert ax.images[0].get_gid() == "dismat"
+    c = incdtw.centroid(X)
+    ax = c.plot()
+    medoid_lines = [line for line in ax.get_lines() if line.get_gid() == "medoid"]
+    assert len(medoid_lines) == 2
+    assert medoid_lines[0].get_ydata()[0] == c.centroid_index and medoid_lines[1].get_xdata()[0] == c.centroid_index
+    with pytest.raises(ValueError, match="condensed"):
+        incdtw.plot.plot_dismat(np.arange(4.0))
+    plt.close("all")
+
+
+def test_plot_disvec_points_and_nearest():
+    X, _ = incdtw.datasets.warped_classes(n_per_class=3, length=40, seed=0)
+    r = incdtw.dtw_disvec(X[0], X[1:])
+    _, ax = plt.subplots()
+    assert r.plot(ax=ax) is ax
+    line = next(l for l in ax.get_lines() if l.get_gid() == "disvec")
+    assert np.array_equal(line.get_ydata(), r.disvec)
+    star = next(l for l in ax.get_lines() if l.get_gid() == "nearest")
+    assert star.get_xdata()[0] == int(np.argmin(r.disvec))
+    plt.close("all")
+
+
+def test_plot_path_and_lastcolrow():
+    Q, C = incdtw.datasets.sine_pair()
+    p = incdtw.dec_dm(incdtw.dtw(Q, C).dm, Ndec=5)
+    line = p.plot().get_lines()[0]
+    assert np.array_equal(line.get_xdata(), p.jj) and np.array_equal(line.get_ydata(), p.ii)
+    v = incdtw.idtw2vec(Q, C)
+    lines = {l.get_gid(): l for l in v.plot().get_lines()}
+    assert np.array_equal(lines["gcm_lc"].get_ydata(), v.gcm_lc_new, equal_nan=True)
+    assert np.array_equal(lines["gcm_lr"].get_ydata(), v.gcm_lr_new, equal_nan=True)
+    with pytest.raises(ValueError, match="warping path"):
+        incdtw.plot.plot_path({"ii": None})
+    plt.close("all")
