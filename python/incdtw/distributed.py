@@ -1,0 +1,255 @@
+"""Distance matrices on a Dask cluster (``pip install incdtw[dask]``): the same functions as the
+local ones, their work split into tiles of pairs that run on the workers.
+
+The series are scattered to the workers once, in blocks of rows; each task computes one tile of
+the pair matrix with the C++ kernels (OpenMP inside the worker, ``n_jobs`` threads), and the tiles
+are assembled into the same array the local function returns, bit for bit: every pair's value
+does not depend on which tile computed it. A worker that dies has its tiles recomputed by Dask
+(``retries``).
+
+Examples
+--------
+Start a cluster on this machine, or connect to one by its scheduler address
+(``Client("tcp://scheduler:8786")``)::
+
+    from dask.distributed import Client, LocalCluster
+    import incdtw, incdtw.distributed
+
+    client = Client(LocalCluster(n_workers=2, threads_per_worker=1))
+    X, y = incdtw.datasets.warped_classes(n_per_class=250)
+    d = incdtw.distributed.dtw_dismat(X, client=client)      # == incdtw.dtw_dismat(X)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Optional
+
+import numpy as np
+
+from . import _core
+from . import _validate as v
+from ._progress import Progress
+from ._results import DismatResult, DisvecResult
+from .collection import _input, _options, _square, _with_collection, as_collection
+
+__all__ = ["dtw_dismat", "dtw_cdist", "dtw_disvec", "tile_rows"]
+
+
+def _client(client: Any) -> Any:
+    try:
+        from dask.distributed import Client, default_client
+    except ImportError as exc:  # pragma: no cover - exercised only without dask
+        raise ImportError("incdtw.distributed needs dask.distributed: pip install incdtw[dask]") from exc
+    if client is None:
+        try:
+            client = default_client()
+        except ValueError as exc:
+            raise ValueError("client: no Dask client is running; pass client= or create one first") from exc
+    if not isinstance(client, Client):
+        raise TypeError(f"client must be a dask.distributed.Client, got {type(client).__name__}")
+    if client.status != "running":
+        raise ValueError(f"client is {client.status}: connect a running Dask client")
+    return client
+
+
+def tile_rows(lengths: list[int], other_cells: float, workers: int, target_tiles_per_worker: int = 4) -> int:
+    """Series per row block: about ``target_tiles_per_worker`` tiles per worker along the rows, each
+    at least ~2e7 DTW cells (a tile is then several milliseconds of work, so the scheduler's
+    overhead of about a millisecond per task stays small) and at most 4096 series."""
+    k = len(lengths)
+    mean = float(np.mean(lengths)) if k else 1.0
+    total = sum(lengths) * other_cells
+    tiles = max(1, workers * target_tiles_per_worker)
+    per_block = max(1, math.ceil(k / math.sqrt(tiles)))  # a square grid of about `tiles` tiles
+    min_rows = max(1, math.ceil(2e7 / max(mean * max(other_cells, 1.0), 1.0)))
+    if total < 2e7 * tiles:
+        per_block = max(per_block, min_rows)
+    return int(min(per_block, 4096, max(k, 1)))
+
+
+def _check_feasible(xs: list[np.ndarray], xname: str, ys: list[np.ndarray], yname: str, ws: Any) -> None:
+    """With a window every pair must be feasible: checked here, before any tile is sent, so that the
+    message names the pair in the whole collection (as the local functions do)."""
+    if ws is None:
+        return
+    lx, ly = [len(s) for s in xs], [len(s) for s in ys]
+    for a, b in ((int(np.argmax(lx)), int(np.argmin(ly))), (int(np.argmin(lx)), int(np.argmax(ly)))):
+        if abs(lx[a] - ly[b]) > ws:
+            raise ValueError(
+                f"window size is too small, no warping path can be found for the pair {xname}[{a}] (length {lx[a]}) "
+                f"and {yname}[{b}] (length {ly[b]}): |difference| > ws = {ws}"
+            )
+
+
+def _blocks(k: int, size: int) -> list[tuple[int, int]]:
+    return [(a, min(k, a + size)) for a in range(0, k, size)]
+
+
+def _cross_tile(xs: list[np.ndarray], ys: list[np.ndarray], opts: dict[str, Any]) -> np.ndarray:
+    return _core.dtw_cdist(xs, ys, **opts)
+
+
+def _triangle_tile(xs: list[np.ndarray], opts: dict[str, Any]) -> np.ndarray:
+    return _core.dtw_dismat(xs, **opts) if len(xs) > 1 else np.empty(0, dtype=xs[0].dtype)
+
+
+def _gather(client: Any, futures: dict, progress: bool, desc: str) -> dict:
+    from dask.distributed import as_completed
+
+    out = {}
+    keys = {f.key: key for key, f in futures.items()}
+    with Progress(len(futures), desc, enabled=progress, unit="tiles") as bar:
+        for future in as_completed(list(futures.values())):
+            out[keys[future.key]] = future.result()
+            bar.update(1)
+    return out
+
+
+def _options_for_workers(opts: dict[str, Any], n_jobs: Any) -> dict[str, Any]:
+    o = dict(opts)
+    o["n_jobs"] = v.resolve_n_jobs(n_jobs)
+    return o
+
+
+def dtw_dismat(
+    lot: Any,
+    client: Any = None,
+    dist_method: str = "norm1",
+    step_pattern: str = "symmetric2",
+    normalize: bool = True,
+    ws: Optional[float] = None,
+    threshold: Optional[float] = None,
+    return_matrix: bool = False,
+    n_jobs: Any = -1,
+    tile: Optional[int] = None,
+    retries: int = 3,
+    progress: bool = False,
+) -> DismatResult:
+    """:func:`incdtw.dtw_dismat` on a Dask cluster: the same result, bit for bit.
+
+    Parameters
+    ----------
+    lot, dist_method, step_pattern, normalize, ws, threshold, return_matrix
+        As in :func:`incdtw.dtw_dismat`.
+    client : dask.distributed.Client, optional
+        The cluster (default: the current client).
+    n_jobs : int, default -1
+        Threads of the C++ kernel inside each worker (scikit-learn's convention).
+    tile : int, optional
+        Series per row block of the tiles (default: :func:`tile_rows`).
+    retries : int, default 3
+        Times a tile is recomputed when its worker dies.
+    progress : bool
+        A progress bar over the tiles.
+    """
+    opts = _options(dist_method, step_pattern, normalize, ws, threshold, n_jobs)
+    matrix = v.check_flag(return_matrix, "return_matrix")
+    show = v.check_flag(progress, "progress")
+    tries = v.check_count(retries, "retries", 0)
+    series = as_collection(lot)
+    if len(series) < 2:
+        raise ValueError("lot must hold at least two series for a distance matrix")
+    _check_feasible(series, "lot", series, "lot", opts["ws"])
+    c = _client(client)
+    k = len(series)
+    lengths = [len(s) for s in series]
+    size = v.check_count(tile, "tile", 1) if tile is not None else tile_rows(
+        lengths, float(np.mean(lengths)), len(c.scheduler_info()["workers"]) or 1)
+    wopts = _options_for_workers(opts, n_jobs)
+    blocks = _blocks(k, size)
+    scattered = c.scatter([series[a:b] for a, b in blocks], hash=False, broadcast=True)  # one future per block, sent once
+    futures = {}
+    for bi in range(len(blocks)):
+        futures[(bi, bi)] = c.submit(_triangle_tile, scattered[bi], wopts, retries=tries, pure=False)
+        for bj in range(bi + 1, len(blocks)):
+            futures[(bi, bj)] = c.submit(_cross_tile, scattered[bi], scattered[bj], wopts, retries=tries, pure=False)
+    tiles = _gather(c, futures, show, "dtw_dismat")
+    condensed: Optional[np.ndarray] = None
+    for (bi, bj), values in tiles.items():
+        if condensed is None:
+            condensed = np.empty(k * (k - 1) // 2, dtype=values.dtype)
+        a, b = blocks[bi]
+        if bi == bj:  # the block's own pairs, condensed in the block's order
+            t = 0
+            for i in range(a, b):
+                start = i * k - i * (i + 1) // 2 - i - 1  # condensed index of (i, j) is start + j
+                n = b - i - 1
+                condensed[start + i + 1 : start + b] = values[t : t + n]
+                t += n
+        else:
+            c0, c1 = blocks[bj]
+            for i in range(a, b):
+                start = i * k - i * (i + 1) // 2 - i - 1
+                condensed[start + c0 : start + c1] = values[i - a]
+    assert condensed is not None
+    return DismatResult(input=_input(opts), dismat=_square(condensed, k) if matrix else condensed)
+
+
+def dtw_cdist(
+    X: Any,
+    Y: Any = None,
+    client: Any = None,
+    dist_method: str = "norm1",
+    step_pattern: str = "symmetric2",
+    normalize: bool = True,
+    ws: Optional[float] = None,
+    threshold: Optional[float] = None,
+    n_jobs: Any = -1,
+    tile: Optional[int] = None,
+    retries: int = 3,
+    progress: bool = False,
+) -> np.ndarray:
+    """:func:`incdtw.dtw_cdist` on a Dask cluster: the same matrix, bit for bit (parameters as in
+    :func:`dtw_dismat` of this module)."""
+    opts = _options(dist_method, step_pattern, normalize, ws, threshold, n_jobs)
+    show = v.check_flag(progress, "progress")
+    tries = v.check_count(retries, "retries", 0)
+    xs = as_collection(X, "X")
+    ys = xs if Y is None else as_collection(Y, "Y")
+    if v.dims_of(xs[0]) != v.dims_of(ys[0]):
+        raise ValueError(f"X has {v.dims_of(xs[0])} dimensions but Y has {v.dims_of(ys[0])}")
+    dtype = v.float_dtype(xs[0], ys[0])
+    xs = [v.to_float(s, dtype) for s in xs]
+    ys = [v.to_float(s, dtype) for s in ys]
+    _check_feasible(xs, "X", ys, "Y", opts["ws"])
+    c = _client(client)
+    workers = len(c.scheduler_info()["workers"]) or 1
+    ylen = float(np.mean([len(s) for s in ys]))
+    size = v.check_count(tile, "tile", 1) if tile is not None else tile_rows([len(s) for s in xs], ylen, workers)
+    ysize = v.check_count(tile, "tile", 1) if tile is not None else tile_rows([len(s) for s in ys], ylen, workers)
+    wopts = _options_for_workers(opts, n_jobs)
+    xb, yb = _blocks(len(xs), size), _blocks(len(ys), ysize)
+    xf = c.scatter([xs[a:b] for a, b in xb], hash=False, broadcast=True)
+    yf = xf if Y is None and ysize == size else c.scatter([ys[a:b] for a, b in yb], hash=False, broadcast=True)
+    futures = {(i, j): c.submit(_cross_tile, xf[i], yf[j], wopts, retries=tries, pure=False)
+               for i in range(len(xb)) for j in range(len(yb))}
+    tiles = _gather(c, futures, show, "dtw_cdist")
+    first = next(iter(tiles.values()))
+    out = np.empty((len(xs), len(ys)), dtype=first.dtype)
+    for (i, j), values in tiles.items():
+        out[xb[i][0] : xb[i][1], yb[j][0] : yb[j][1]] = values
+    return out
+
+
+def dtw_disvec(
+    Q: Any,
+    lot: Any,
+    client: Any = None,
+    dist_method: str = "norm1",
+    step_pattern: str = "symmetric2",
+    normalize: bool = True,
+    ws: Optional[float] = None,
+    threshold: Optional[float] = None,
+    n_jobs: Any = -1,
+    tile: Optional[int] = None,
+    retries: int = 3,
+    progress: bool = False,
+) -> DisvecResult:
+    """:func:`incdtw.dtw_disvec` on a Dask cluster: the same distances, bit for bit."""
+    opts = _options(dist_method, step_pattern, normalize, ws, threshold, n_jobs)
+    q, series = _with_collection(v.as_series(Q, "Q"), "Q", as_collection(lot))
+    d = dtw_cdist(series, [q], client=client, dist_method=dist_method, step_pattern=step_pattern,
+                  normalize=normalize, ws=ws, threshold=threshold, n_jobs=n_jobs, tile=tile, retries=retries,
+                  progress=progress)
+    return DisvecResult(input=_input(opts), disvec=d[:, 0])

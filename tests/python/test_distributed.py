@@ -1,0 +1,105 @@
+"""incdtw.distributed on a dask.distributed LocalCluster of 2 worker processes (loopback only):
+the same bits as the local functions, a worker killed mid-run, empty input, a closed client."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+distributed = pytest.importorskip("dask.distributed")
+
+import incdtw  # noqa: E402
+from incdtw import distributed as idist  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", scheduler_port=0,
+                                       host="127.0.0.1")
+    c = distributed.Client(cluster)
+    yield c
+    c.close()
+    cluster.close()
+
+
+def same_bits(a, b) -> bool:
+    a, b = np.asarray(a), np.asarray(b)
+    return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+
+
+@pytest.mark.parametrize("kw", [{}, {"ws": 15, "threshold": 1.5}, {"step_pattern": "symmetric1", "normalize": False,
+                                                                    "dist_method": "norm2_square"}])
+@pytest.mark.parametrize("tile", [None, 3, 7])
+def test_dismat_cdist_disvec_equal_the_local_functions(client, kw, tile):
+    X, _ = incdtw.datasets.warped_classes(n_per_class=5, length=40, seed=2)  # 20 series, lengths differ
+    want = incdtw.dtw_dismat(X, **kw).dismat
+    assert same_bits(idist.dtw_dismat(X, client=client, tile=tile, **kw).dismat, want)
+    ys = X[:6]
+    assert same_bits(idist.dtw_cdist(X, ys, client=client, tile=tile, **kw), incdtw.dtw_cdist(X, ys, **kw))
+    assert same_bits(idist.dtw_cdist(X, client=client, tile=tile, **kw), incdtw.dtw_cdist(X, **kw))
+    assert same_bits(idist.dtw_disvec(X[0], X, client=client, tile=tile, **kw).disvec,
+                     incdtw.dtw_disvec(X[0], X, **kw).disvec)
+
+
+def test_float32_multivariate_and_square(client):
+    X, _ = incdtw.datasets.warped_classes(n_per_class=3, length=30, dims=2, seed=3)
+    X = [x.astype(np.float32) for x in X]
+    got = idist.dtw_dismat(X, client=client, tile=4, return_matrix=True).dismat
+    assert same_bits(got, incdtw.dtw_dismat(X, return_matrix=True).dismat)
+
+
+def test_the_current_client_is_used(client):
+    X, _ = incdtw.datasets.warped_classes(n_per_class=2, length=30, seed=4)
+    assert same_bits(idist.dtw_dismat(X).dismat, incdtw.dtw_dismat(X).dismat)  # default_client()
+
+
+def test_a_worker_killed_mid_run_still_gives_the_whole_result(client):
+    X, _ = incdtw.datasets.warped_classes(n_per_class=40, length=128, seed=5)  # 160 series, 12,720 pairs
+    want = incdtw.dtw_dismat(X, n_jobs=1).dismat
+    result = {}
+
+    def run():
+        result["d"] = idist.dtw_dismat(X, client=client, tile=8, n_jobs=1, retries=5).dismat
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.time() + 30
+    while not any(client.processing().values()) and time.time() < deadline:  # tiles are running
+        time.sleep(0.01)
+    nanny = next(iter(client.cluster.workers.values()))
+    nanny.process.process.kill()  # the worker process dies; its nanny starts a new one
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    assert same_bits(result["d"], want)
+    client.wait_for_workers(2, timeout=30)
+
+
+def test_bad_input_gives_the_local_errors(client):
+    with pytest.raises(ValueError, match="lot must not be empty"):
+        idist.dtw_dismat([], client=client)
+    with pytest.raises(ValueError, match="at least two series"):
+        idist.dtw_dismat([np.arange(5.0)], client=client)
+    with pytest.raises(ValueError, match=r"lot\[\d+\] \(length 30\) and lot\[\d+\] \(length 10\)"):
+        idist.dtw_dismat([np.zeros(10), np.zeros(30), np.zeros(12)], client=client, ws=5)
+    with pytest.raises(TypeError, match="client"):
+        idist.dtw_dismat([np.zeros(10), np.zeros(12)], client="tcp://localhost:1")
+    with pytest.raises(ValueError, match="tile"):
+        idist.dtw_dismat([np.zeros(10), np.zeros(12)], client=client, tile=0)
+
+
+def test_a_closed_client_is_a_clear_error():
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0", scheduler_port=0)
+    c = distributed.Client(cluster)
+    c.close()
+    cluster.close()
+    with pytest.raises(ValueError, match="client is closed"):
+        idist.dtw_dismat([np.zeros(10), np.zeros(12)], client=c)
+
+
+def test_tile_rule():
+    assert idist.tile_rows([128] * 2000, 128.0, workers=2) >= 1
+    assert idist.tile_rows([128] * 2000, 128.0, workers=2) <= 2000
+    assert idist.tile_rows([10] * 5, 10.0, workers=8) == 5  # tiny work: one tile
