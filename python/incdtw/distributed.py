@@ -53,19 +53,24 @@ def _client(client: Any) -> Any:
     return client
 
 
-def tile_rows(lengths: list[int], other_cells: float, workers: int, target_tiles_per_worker: int = 4) -> int:
-    """Series per row block: about ``target_tiles_per_worker`` tiles per worker along the rows, each
-    at least ~2e7 DTW cells (a tile is then several milliseconds of work, so the scheduler's
-    overhead of about a millisecond per task stays small) and at most 4096 series."""
+def tile_rows(lengths: list[int], other_cells: float, workers: int, cells_per_tile: float = 2.5e9) -> int:
+    """Series per row block: square-ish tiles of about ``cells_per_tile`` DTW cells (2.5e9: about
+    0.25 s of one core), but small enough for about four tiles per worker; one tile when the whole
+    job is smaller than that. ``other_cells``: the mean length of the series on the other side.
+
+    Measured (2,000 series of 128, 2 single-threaded workers on a 2-core machine, where the
+    scheduler and the client share the cores with the workers): tiles of 111, 250, 400 and 670
+    series gave 1.67x, 1.78x, 1.81x and 1.70x over one worker; smaller tiles pay more per-task
+    overhead, larger ones balance worse."""
     k = len(lengths)
-    mean = float(np.mean(lengths)) if k else 1.0
-    total = sum(lengths) * other_cells
-    tiles = max(1, workers * target_tiles_per_worker)
-    per_block = max(1, math.ceil(k / math.sqrt(tiles)))  # a square grid of about `tiles` tiles
-    min_rows = max(1, math.ceil(2e7 / max(mean * max(other_cells, 1.0), 1.0)))
-    if total < 2e7 * tiles:
-        per_block = max(per_block, min_rows)
-    return int(min(per_block, 4096, max(k, 1)))
+    if k == 0:
+        return 1
+    pair = float(np.mean(lengths)) * max(float(other_cells), 1.0)  # cells of one pair
+    if k * k * pair <= cells_per_tile:
+        return k
+    rows = math.ceil(math.sqrt(cells_per_tile / pair))
+    balance = max(1, math.floor(k / math.sqrt(8 * max(int(workers), 1))))  # (k / rows)^2 / 2 >= 4 workers
+    return int(max(1, min(rows, balance, 4096, k)))
 
 
 def _check_feasible(xs: list[np.ndarray], xname: str, ys: list[np.ndarray], yname: str, ws: Any) -> None:

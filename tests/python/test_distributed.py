@@ -100,6 +100,8 @@ def test_a_closed_client_is_a_clear_error():
 
 
 def test_tile_rule():
-    assert idist.tile_rows([128] * 2000, 128.0, workers=2) >= 1
-    assert idist.tile_rows([128] * 2000, 128.0, workers=2) <= 2000
+    # 2,000 series of 128: tiles of about 2.5e9 cells (391 x 391 series), 6 blocks, 21 tiles
+    assert idist.tile_rows([128] * 2000, 128.0, workers=2) == 391
+    # few series: at least about four tiles per worker
+    assert idist.tile_rows([5000] * 40, 5000.0, workers=2) == 10
     assert idist.tile_rows([10] * 5, 10.0, workers=8) == 5  # tiny work: one tile
