@@ -145,6 +145,12 @@ def dtw_dismat(
     return DismatResult(input=_input(opts), dismat=_square(condensed, k) if matrix else condensed)
 
 
+def _condensed_start(i: int, k: int) -> int:
+    """The condensed (pdist-order) index of the pair (i, i + 1) of k series; (i, j) is at this plus
+    j - i - 1."""
+    return i * k - i * (i + 1) // 2
+
+
 def _dismat_in_blocks(series: list[np.ndarray], opts: dict[str, Any]) -> np.ndarray:
     """dtw_dismat in row blocks with a progress bar: each block is the cross matrix of its rows
     against the rows from its first on, of which the pairs (i, j > i) are kept in pdist order."""
@@ -163,7 +169,7 @@ def _dismat_in_blocks(series: list[np.ndarray], opts: dict[str, Any]) -> np.ndar
             if out is None:
                 out = np.empty(k * (k - 1) // 2, dtype=block.dtype)
             for i in range(a, b):
-                start = i * k - i * (i + 1) // 2  # condensed index of (i, i + 1)
+                start = _condensed_start(i, k)
                 out[start : start + k - 1 - i] = block[i - a, i - a + 1 :]
             bar.update(int(sum(cells[a:b])))
     assert out is not None

@@ -31,7 +31,7 @@ from . import _core
 from . import _validate as v
 from ._progress import Progress
 from ._results import DismatResult, DisvecResult
-from .collection import _input, _options, _square, _with_collection, as_collection
+from .collection import _condensed_start, _input, _options, _square, _with_collection, as_collection
 
 __all__ = ["dtw_dismat", "dtw_cdist", "dtw_disvec", "tile_rows"]
 
@@ -111,12 +111,6 @@ def _gather(client: Any, futures: dict, progress: bool, desc: str) -> dict:
     return out
 
 
-def _options_for_workers(opts: dict[str, Any], n_jobs: Any) -> dict[str, Any]:
-    o = dict(opts)
-    o["n_jobs"] = v.resolve_n_jobs(n_jobs)
-    return o
-
-
 def dtw_dismat(
     lot: Any,
     client: Any = None,
@@ -161,14 +155,13 @@ def dtw_dismat(
     lengths = [len(s) for s in series]
     size = v.check_count(tile, "tile", 1) if tile is not None else tile_rows(
         lengths, float(np.mean(lengths)), len(c.scheduler_info()["workers"]) or 1)
-    wopts = _options_for_workers(opts, n_jobs)
     blocks = _blocks(k, size)
     scattered = c.scatter([series[a:b] for a, b in blocks], hash=False, broadcast=True)  # one future per block, sent once
     futures = {}
     for bi in range(len(blocks)):
-        futures[(bi, bi)] = c.submit(_triangle_tile, scattered[bi], wopts, retries=tries, pure=False)
+        futures[(bi, bi)] = c.submit(_triangle_tile, scattered[bi], opts, retries=tries, pure=False)
         for bj in range(bi + 1, len(blocks)):
-            futures[(bi, bj)] = c.submit(_cross_tile, scattered[bi], scattered[bj], wopts, retries=tries, pure=False)
+            futures[(bi, bj)] = c.submit(_cross_tile, scattered[bi], scattered[bj], opts, retries=tries, pure=False)
     tiles = _gather(c, futures, show, "dtw_dismat")
     condensed: Optional[np.ndarray] = None
     for (bi, bj), values in tiles.items():
@@ -178,15 +171,15 @@ def dtw_dismat(
         if bi == bj:  # the block's own pairs, condensed in the block's order
             t = 0
             for i in range(a, b):
-                start = i * k - i * (i + 1) // 2 - i - 1  # condensed index of (i, j) is start + j
                 n = b - i - 1
-                condensed[start + i + 1 : start + b] = values[t : t + n]
+                start = _condensed_start(i, k)  # (i, i + 1)
+                condensed[start : start + n] = values[t : t + n]
                 t += n
         else:
             c0, c1 = blocks[bj]
             for i in range(a, b):
-                start = i * k - i * (i + 1) // 2 - i - 1
-                condensed[start + c0 : start + c1] = values[i - a]
+                start = _condensed_start(i, k) + c0 - i - 1  # (i, c0)
+                condensed[start : start + c1 - c0] = values[i - a]
     assert condensed is not None
     return DismatResult(input=_input(opts), dismat=_square(condensed, k) if matrix else condensed)
 
@@ -223,11 +216,10 @@ def dtw_cdist(
     ylen = float(np.mean([len(s) for s in ys]))
     size = v.check_count(tile, "tile", 1) if tile is not None else tile_rows([len(s) for s in xs], ylen, workers)
     ysize = v.check_count(tile, "tile", 1) if tile is not None else tile_rows([len(s) for s in ys], ylen, workers)
-    wopts = _options_for_workers(opts, n_jobs)
     xb, yb = _blocks(len(xs), size), _blocks(len(ys), ysize)
     xf = c.scatter([xs[a:b] for a, b in xb], hash=False, broadcast=True)
     yf = xf if Y is None and ysize == size else c.scatter([ys[a:b] for a, b in yb], hash=False, broadcast=True)
-    futures = {(i, j): c.submit(_cross_tile, xf[i], yf[j], wopts, retries=tries, pure=False)
+    futures = {(i, j): c.submit(_cross_tile, xf[i], yf[j], opts, retries=tries, pure=False)
                for i in range(len(xb)) for j in range(len(yb))}
     tiles = _gather(c, futures, show, "dtw_cdist")
     first = next(iter(tiles.values()))
