@@ -145,6 +145,16 @@ def dtw_dismat(
     return DismatResult(input=_input(opts), dismat=_square(condensed, k) if matrix else condensed)
 
 
+def _cross_collections(X: Any, Y: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """X and Y (Y=None: X itself) of dtw_cdist as float series of one dtype and one number of dimensions."""
+    xs = as_collection(X, "X")
+    ys = xs if Y is None else as_collection(Y, "Y")
+    if v.dims_of(xs[0]) != v.dims_of(ys[0]):
+        raise ValueError(f"X has {v.dims_of(xs[0])} dimensions but Y has {v.dims_of(ys[0])}")
+    dtype = v.float_dtype(xs[0], ys[0])
+    return [v.to_float(s, dtype) for s in xs], [v.to_float(s, dtype) for s in ys]
+
+
 def _condensed_start(i: int, k: int) -> int:
     """The condensed (pdist-order) index of the pair (i, i + 1) of k series; (i, j) is at this plus
     j - i - 1."""
@@ -271,13 +281,7 @@ def dtw_cdist(
     array([0])
     """
     opts = _options(dist_method, step_pattern, normalize, ws, threshold, n_jobs)
-    xs = as_collection(X, "X")
-    ys = xs if Y is None else as_collection(Y, "Y")
-    if v.dims_of(xs[0]) != v.dims_of(ys[0]):
-        raise ValueError(f"X has {v.dims_of(xs[0])} dimensions but Y has {v.dims_of(ys[0])}")
-    dtype = v.float_dtype(xs[0], ys[0])
-    xs = [v.to_float(s, dtype) for s in xs]
-    ys = [v.to_float(s, dtype) for s in ys]
+    xs, ys = _cross_collections(X, Y)
     v.ensure_fits(8 * len(xs) * len(ys), f"the {len(xs)} x {len(ys)} distance matrix", "compare in blocks")
     if v.check_flag(progress, "progress"):
         return _cdist_in_blocks(xs, ys, opts, "dtw_cdist")

@@ -31,7 +31,7 @@ from . import _core
 from . import _validate as v
 from ._progress import Progress
 from ._results import DismatResult, DisvecResult
-from .collection import _condensed_start, _input, _options, _square, _with_collection, as_collection
+from .collection import _condensed_start, _cross_collections, _input, _options, _square, _with_collection, as_collection
 
 __all__ = ["dtw_dismat", "dtw_cdist", "dtw_disvec", "tile_rows"]
 
@@ -203,13 +203,7 @@ def dtw_cdist(
     opts = _options(dist_method, step_pattern, normalize, ws, threshold, n_jobs)
     show = v.check_flag(progress, "progress")
     tries = v.check_count(retries, "retries", 0)
-    xs = as_collection(X, "X")
-    ys = xs if Y is None else as_collection(Y, "Y")
-    if v.dims_of(xs[0]) != v.dims_of(ys[0]):
-        raise ValueError(f"X has {v.dims_of(xs[0])} dimensions but Y has {v.dims_of(ys[0])}")
-    dtype = v.float_dtype(xs[0], ys[0])
-    xs = [v.to_float(s, dtype) for s in xs]
-    ys = [v.to_float(s, dtype) for s in ys]
+    xs, ys = _cross_collections(X, Y)
     _check_feasible(xs, "X", ys, "Y", opts["ws"])
     c = _client(client)
     workers = len(c.scheduler_info()["workers"]) or 1
