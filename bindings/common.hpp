@@ -28,10 +28,12 @@ void bind_collection(py::module_& m);
 void bind_search(py::module_& m);
 void bind_simd(py::module_& m);
 
-/// True when `a` holds T exactly and is C-contiguous (the Python layer guarantees both).
+/// True when `a` holds T exactly (native byte order) and is C-contiguous (the Python layer
+/// guarantees both). Compares the dtype by equivalence: an unpickled array (a Dask worker's
+/// argument) has an equal dtype that is not numpy's cached instance.
 template <class T>
 bool holds(const py::array& a) {
-    return a.dtype().is(py::dtype::of<T>()) && (a.flags() & py::array::c_style) != 0;
+    return py::isinstance<py::array_t<T>>(a) && (a.flags() & py::array::c_style) != 0;
 }
 
 /// Calls fn(T{}) with T = float for float32 arrays and double for float64 arrays; every array must
@@ -168,7 +170,7 @@ py::object dtw_result_to_python(DtwResult<T>&& r, bool return_path) {
 
 /// An int8 C-contiguous (rows, cols) array (a direction matrix) as a view.
 inline MatrixView<std::int8_t> direction_view(const py::array& a, const char* name) {
-    if (!a.dtype().is(py::dtype::of<std::int8_t>()) || (a.flags() & py::array::c_style) == 0 || a.ndim() != 2) {
+    if (!py::isinstance<py::array_t<std::int8_t>>(a) || (a.flags() & py::array::c_style) == 0 || a.ndim() != 2) {
         throw py::type_error(std::string("incdtw._core: ") + name + " must be a C-contiguous 2-D int8 array");
     }
     return MatrixView<std::int8_t>{static_cast<const std::int8_t*>(a.data()), a.shape(0), a.shape(1)};

@@ -23,6 +23,7 @@ Start a cluster on this machine, or connect to one by its scheduler address
 from __future__ import annotations
 
 import math
+import operator
 from typing import Any, Optional
 
 import numpy as np
@@ -31,9 +32,10 @@ from . import _core
 from . import _validate as v
 from ._progress import Progress
 from ._results import DismatResult, DisvecResult
+from .search import _prepare, _result
 from .collection import _condensed_start, _cross_collections, _input, _options, _square, _with_collection, as_collection
 
-__all__ = ["dtw_dismat", "dtw_cdist", "dtw_disvec", "tile_rows"]
+__all__ = ["dtw_dismat", "dtw_cdist", "dtw_disvec", "rundtw", "tile_rows", "chunk_windows"]
 
 
 def _client(client: Any) -> Any:
@@ -244,3 +246,150 @@ def dtw_disvec(
                   normalize=normalize, ws=ws, threshold=threshold, n_jobs=n_jobs, tile=tile, retries=retries,
                   progress=progress)
     return DisvecResult(input=_input(opts), disvec=d[:, 0])
+
+
+def chunk_windows(windows: int, workers: int, min_windows: int = 20_000, max_windows: int = 1 << 22) -> int:
+    """Windows per chunk of :func:`rundtw`: about four chunks per worker (a search's cost per window
+    varies with the data, so more chunks than workers balance better), at least ``min_windows``
+    (a chunk's fixed costs: its task, its envelope, a few speculated windows) and at most
+    ``max_windows`` (a chunk's per-window results, 9 bytes each in float64)."""
+    per = math.ceil(max(int(windows), 1) / (4 * max(int(workers), 1)))
+    return int(min(max(per, min_windows), max_windows))
+
+
+def _part(action: str, q: np.ndarray, data: np.ndarray, where: tuple, opts: dict[str, Any], **kw: Any) -> dict:
+    first, series, z_start = where
+    return _core.rundtw_part(action, q, data, first=first, series=series, z_start=z_start, **opts, **kw)
+
+
+def _finish(q: np.ndarray, data: np.ndarray, where: tuple, opts: dict[str, Any], saved: dict, state: Any,
+            prev_dist: Optional[list]) -> dict:
+    prev = np.concatenate(prev_dist) if prev_dist else None
+    return _part("finish", q, data, where, opts, saved=saved, state=state, prev_dist=prev)
+
+
+def rundtw(
+    Q: Any,
+    C: Any,
+    client: Any = None,
+    dist_method: str = "norm1",
+    step_pattern: str = "symmetric1",
+    k: Optional[int] = None,
+    scale: Any = "01",
+    ws: Optional[float] = None,
+    threshold: Optional[float] = None,
+    lower_bound: bool = True,
+    overlap_tol: int = 0,
+    return_QC: bool = False,
+    normalize: Any = None,
+    n_jobs: Any = -1,
+    chunk: Optional[int] = None,
+    retries: int = 3,
+    progress: bool = False,
+):
+    """:func:`incdtw.rundtw` on a Dask cluster: the same result, bit for bit (``dist``, the k
+    nearest windows and their distances; ``counter`` describes how the chunks decided).
+
+    Every series is split into chunks of windows; a chunk holds the observations of its windows
+    (so neighbouring chunks overlap by ``len(Q) - 1`` observations) and is scattered once. Then
+    in parallel every chunk either searches its k nearest-neighbour candidates (``k > 0``; the
+    candidates of all chunks merged best first are exactly the k-NN) or computes IncDTW's reported
+    distances from a guessed reporting state (``k = 0``). A short chain of tasks finally applies
+    IncDTW's reporting rule from the true state of the previous chunk: with ``k > 0`` to every
+    window (cheap after the search), with ``k = 0`` only until the chunk's walk meets the true one
+    (usually a few windows). Series that are shorter than a chunk are one chunk each.
+
+    Parameters
+    ----------
+    Q, C, dist_method, step_pattern, k, scale, ws, threshold, lower_bound, overlap_tol, return_QC, normalize
+        As in :func:`incdtw.rundtw`.
+    client : dask.distributed.Client, optional
+        The cluster (default: the current client).
+    n_jobs : int, default -1
+        Threads inside each worker (scikit-learn's convention).
+    chunk : int, optional
+        Windows per chunk (default: :func:`chunk_windows`).
+    retries, progress
+        As in :func:`dtw_dismat` of this module (``progress`` counts chunks).
+    """
+    args = _prepare(Q, C, dist_method, step_pattern, k, scale, ws, threshold, lower_bound, overlap_tol, return_QC,
+                    normalize, n_jobs)
+    show = v.check_flag(progress, "progress")
+    tries = v.check_count(retries, "retries", 0)
+    size = v.check_count(chunk, "chunk", 1) if chunk is not None else None
+    c = _client(client)
+    q, series, opts = args.q, args.series, dict(args.options)
+    n = len(q)
+    windows = [len(s) - n + 1 for s in series]
+    opts["k"] = kk = min(opts["k"], sum(windows))  # as the core: no more neighbours than windows
+    overlap = n - opts["overlap_tol"]
+    use_ea = opts["lower_bound"] or kk > 0 or opts["threshold"] is not None
+    speculative = kk == 0 and use_ea
+    if size is None:
+        size = chunk_windows(sum(windows), len(c.scheduler_info()["workers"]) or 1)
+
+    chunks = []  # (series, first window, end window)
+    for si, w in enumerate(windows):
+        chunks += [(si, b, min(w, b + size)) for b in range(0, w, size)]
+    z_states: dict[int, np.ndarray] = {}
+    if opts["scale"] == "z":
+        for si in range(len(series)):
+            starts = [b for s_, b, _ in chunks if s_ == si]
+            z_states[si] = _core.rundtw_z_states(series[si], n, starts)
+    where = []
+    for si, b, e in chunks:
+        z = z_states[si][[b_ for s_, b_, _ in chunks if s_ == si].index(b)].ravel() if b > 0 and si in z_states else None
+        where.append((b, si, z))
+    data = c.scatter([series[si][b : e + n - 1] for si, b, e in chunks], hash=False, broadcast=True)
+
+    tau = float("inf") if opts["threshold"] is None else float(opts["threshold"])
+    if kk > 0:  # a bound of the k-th distance from a search of the first windows (detail/knn.hpp)
+        seed = min(windows[0], max(16 * kk * overlap, 4096))
+        if seed < windows[0]:
+            first = _core.rundtw(q, [series[0][: seed + n - 1]], **{**opts, "n_jobs": 1})
+            if len(first["knn_values"]) == kk:
+                tau = min(tau, float(first["knn_values"][-1]))
+
+    def submit(fn: Any, *a: Any, **kw: Any) -> Any:
+        return c.submit(fn, *a, retries=tries, pure=False, **kw)
+
+    phase1 = []
+    for i in range(len(chunks)):
+        action = "speculate" if speculative else "search"
+        phase1.append(submit(_part, action, q, data[i], where[i], opts, tau=tau))
+    finished, states, dists = [], [], []
+    for i, (si, b, e) in enumerate(chunks):
+        saved = submit(operator.getitem, phase1[i], "saved")
+        state = None
+        prev = None
+        if b > 0:
+            state = states[i - 1]
+        elif kk > 0 and si > 0:  # list mode: IncDTW's bookkeeping goes on from the previous series
+            state = states[i - 1]
+            prev = [dists[j] for j, ch in enumerate(chunks) if ch[0] == si - 1]
+        fin = submit(_finish, q, data[i], where[i], opts, saved, state, prev)
+        finished.append(fin)
+        states.append(submit(operator.getitem, fin, "state"))
+        dists.append(submit(operator.getitem, fin, "dist"))
+    cand = [submit(operator.itemgetter("values", "positions"), f) for f in phase1] if kk > 0 else []
+    wanted = {("fin", i): f for i, f in enumerate(finished)}
+    results = _gather(c, wanted, show, "rundtw")
+    found = c.gather(cand) if cand else []
+
+    pieces: list[list[np.ndarray]] = [[] for _ in series]
+    counter: dict[str, int] = {}
+    query = None
+    for i, (si, _, _) in enumerate(chunks):
+        r = results[("fin", i)]
+        pieces[si].append(r["dist"])
+        for key, value in r["counter"].items():
+            counter[key] = counter.get(key, 0) + int(value)
+        query = r["query"] if query is None else query
+    dist = [np.concatenate(p) for p in pieces]
+    knn_values = knn_indices = knn_series = None
+    if kk > 0:
+        values = np.concatenate([f[0] for f in found]) if found else np.empty(0, q.dtype)
+        positions = np.concatenate([f[1] for f in found]) if found else np.empty(0, np.intp)
+        owner = np.concatenate([np.full(len(f[0]), chunks[i][0], np.intp) for i, f in enumerate(found)])
+        knn_values, knn_series, knn_indices = _core.rundtw_select(values, owner, positions, kk, overlap)
+    return _result(args, dist, counter, knn_values, knn_indices, knn_series, query)

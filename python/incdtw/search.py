@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from typing import Any, Optional
 
 import numpy as np
@@ -155,6 +156,30 @@ def rundtw(
     >>> int(r.knn_indices[0])
     700
     """
+    args = _prepare(Q, C, dist_method, step_pattern, k, scale, ws, threshold, lower_bound, overlap_tol, return_QC,
+                    normalize, n_jobs)
+    q, series, options = args.q, args.series, args.options
+    if v.check_flag(progress, "progress"):
+        out = _with_progress(q, series, options)
+    else:
+        out = _core.rundtw(q, series, **options)
+    return _result(args, out["dist"], dict(out["counter"]), out["knn_values"], out["knn_indices"], out["knn_series"],
+                   out["query"])
+
+
+@dataclass
+class _Search:
+    """rundtw's arguments, checked: the query and the series in one float dtype, the core's options."""
+
+    list_mode: bool
+    q: np.ndarray
+    series: list[np.ndarray]
+    options: dict[str, Any]
+    return_QC: bool
+
+
+def _prepare(Q: Any, C: Any, dist_method: Any, step_pattern: Any, k: Any, scale: Any, ws: Any, threshold: Any,
+             lower_bound: Any, overlap_tol: Any, return_QC: Any, normalize: Any, n_jobs: Any) -> _Search:
     # A list of series is list mode (IncDTW); a list of numbers is one series.
     list_mode = isinstance(C, (list, tuple)) and (len(C) == 0 or np.ndim(C[0]) >= 1)
     scale_opt = _scale_option(scale, normalize)
@@ -187,30 +212,33 @@ def rundtw(
     series = [v.to_float(s, dtype) for s in series]
     options = dict(dist_method=dist_method, step_pattern=step_pattern, ws=window, threshold=thr, scale=scale_opt,
                    k=kk, lower_bound=lb, overlap_tol=tol, n_jobs=jobs)
-    if v.check_flag(progress, "progress"):
-        out = _with_progress(q, series, options)
-    else:
-        out = _core.rundtw(q, series, **options)
-    counter = dict(out["counter"])
-    knn_values = knn_indices = knn_list = None
+    return _Search(list_mode, q, series, options, qc)
+
+
+def _result(args: _Search, dist: list[np.ndarray], counter: dict[str, int], knn_values: np.ndarray,
+            knn_indices: np.ndarray, knn_series: np.ndarray, query: np.ndarray) -> RundtwResult:
+    """The result object (and the warning when fewer than k windows were found)."""
+    kk, thr, list_mode, series = args.options["k"], args.options["threshold"], args.list_mode, args.series
+    knn_list = None
     if kk > 0:
-        knn_values, knn_indices = out["knn_values"], out["knn_indices"]
         if list_mode:
-            knn_list = out["knn_series"]
+            knn_list = knn_series
         if len(knn_values) < kk:
             limit = "" if thr is None else f" with a distance <= threshold = {thr}"
             warnings.warn(
                 f"found only {len(knn_values)} of k = {kk} non-overlapping windows{limit}",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
-    dist = out["dist"] if list_mode else out["dist"][0]
+    else:
+        knn_values = knn_indices = None
+    out_dist = dist if list_mode else dist[0]
     return RundtwResult._of(
-        dist=dist,
+        dist=out_dist,
         counter=counter,
         knn_indices=knn_indices,
         knn_values=knn_values,
         knn_list_indices=knn_list,
-        Q=out["query"] if qc else None,
-        C=(series if list_mode else series[0]) if qc else None,
+        Q=query if args.return_QC else None,
+        C=(series if list_mode else series[0]) if args.return_QC else None,
     )

@@ -1,10 +1,12 @@
 """incdtw.distributed on a dask.distributed LocalCluster of 2 worker processes (loopback only):
-the same bits as the local functions, a worker killed mid-run, empty input, a closed client."""
+the same bits as the local functions (distance matrices and rundtw), a worker killed mid-run,
+empty input, a closed client."""
 
 from __future__ import annotations
 
 import threading
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -105,3 +107,99 @@ def test_tile_rule():
     # few series: at least about four tiles per worker
     assert idist.tile_rows([5000] * 40, 5000.0, workers=2) == 10
     assert idist.tile_rows([10] * 5, 10.0, workers=8) == 5  # tiny work: one tile
+
+
+def same_search(a, b) -> bool:
+    """Two rundtw results agree bit for bit (dist, k-NN, list indices); the counters may differ."""
+    da = a.dist if isinstance(a.dist, list) else [a.dist]
+    db = b.dist if isinstance(b.dist, list) else [b.dist]
+    ok = len(da) == len(db) and all(same_bits(x, y) for x, y in zip(da, db))
+    for name in ("knn_indices", "knn_values", "knn_list_indices"):
+        x, y = getattr(a, name), getattr(b, name)
+        ok = ok and ((x is None and y is None) or same_bits(x, y))
+    return ok
+
+
+SEARCHES = [
+    {},
+    {"k": 3},
+    {"k": 4, "scale": "z", "ws": 6},
+    {"scale": "z", "ws": 6, "step_pattern": "symmetric2"},
+    {"threshold": 4.0, "lower_bound": False, "dist_method": "norm2_square"},
+    {"lower_bound": False, "ws": 5},
+    {"scale": "none", "k": 2, "overlap_tol": 10},
+    {"k": 100, "threshold": 3.0},  # fewer than k found: the same warning
+]
+
+
+@pytest.mark.parametrize("kw", SEARCHES)
+@pytest.mark.parametrize("chunk", [None, 701, 4000])
+def test_rundtw_equals_the_local_search(client, kw, chunk):
+    rng = np.random.default_rng(3)
+    C = np.cumsum(rng.normal(size=12_000))
+    Q = C[500:548] + rng.normal(scale=0.1, size=48)
+    lot = [np.cumsum(rng.normal(size=m)) for m in (3000, 48, 2500, 900)]  # list mode, one series = one window
+    for data in (C, lot):
+        with warnings.catch_warnings(record=True) as local_warnings:
+            warnings.simplefilter("always")
+            want = incdtw.rundtw(Q, data, n_jobs=1, return_QC=True, **kw)
+        with warnings.catch_warnings(record=True) as dist_warnings:
+            warnings.simplefilter("always")
+            got = idist.rundtw(Q, data, client=client, chunk=chunk, return_QC=True, **kw)
+        assert same_search(got, want), (kw, chunk, type(data))
+        assert [str(w.message) for w in dist_warnings] == [str(w.message) for w in local_warnings]
+        assert same_bits(got.Q, want.Q)
+        assert all(same_bits(x, y) for x, y in zip(*(r.C if isinstance(r.C, list) else [r.C] for r in (got, want))))
+        assert sum(got.counter[c] for c in ("lower_bound", "early_abandon", "completed")) == sum(
+            len(d) for d in (got.dist if isinstance(got.dist, list) else [got.dist]))
+
+
+def test_rundtw_float32_multivariate(client):
+    rng = np.random.default_rng(4)
+    C = np.cumsum(rng.normal(size=(5000, 2)), axis=0).astype(np.float32)
+    Q = C[100:130] + np.float32(0.05)
+    for kw in ({"k": 3, "scale": "z"}, {"dist_method": "norm2"}):
+        assert same_search(idist.rundtw(Q, C, client=client, chunk=900, **kw), incdtw.rundtw(Q, C, **kw))
+
+
+def test_rundtw_a_worker_killed_mid_run_still_gives_the_whole_result(client):
+    client.wait_for_workers(2, timeout=30)
+    rng = np.random.default_rng(6)
+    C = np.cumsum(rng.normal(size=400_000))
+    Q = C[1000:1064] + rng.normal(scale=0.1, size=64)
+    want = incdtw.rundtw(Q, C, ws=6, n_jobs=1)
+    result = {}
+
+    def run():
+        result["r"] = idist.rundtw(Q, C, client=client, ws=6, chunk=20_000, n_jobs=1, retries=5)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.time() + 30
+    while not any(client.processing().values()) and time.time() < deadline:
+        time.sleep(0.01)
+    nanny = next(iter(client.cluster.workers.values()))
+    nanny.process.process.kill()
+    thread.join(timeout=180)
+    assert not thread.is_alive()
+    assert same_search(result["r"], want)
+    client.wait_for_workers(2, timeout=30)
+
+
+def test_rundtw_bad_input_gives_the_local_errors(client):
+    with pytest.raises(ValueError, match="longer than C"):
+        idist.rundtw(np.zeros(10), np.zeros(5), client=client)
+    with pytest.raises(ValueError, match="C must not be an empty list"):
+        idist.rundtw(np.zeros(3), [], client=client)
+    with pytest.raises(ValueError, match="chunk"):
+        idist.rundtw(np.zeros(3), np.zeros(10), client=client, chunk=0)
+    with pytest.raises(ValueError, match="overlap_tol"):
+        idist.rundtw(np.zeros(3), np.zeros(10), client=client, overlap_tol=3)
+    with pytest.raises(TypeError, match="client"):
+        idist.rundtw(np.zeros(3), np.zeros(10), client=object())
+
+
+def test_chunk_rule():
+    assert idist.chunk_windows(2_000_000, workers=2) == 250_000  # four chunks per worker
+    assert idist.chunk_windows(10_000, workers=2) == 20_000  # small searches: one chunk
+    assert idist.chunk_windows(10**10, workers=2) == 1 << 22

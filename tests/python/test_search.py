@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import incdtw
+from incdtw import _core
 
 CASES = load_oracle("rundtw")
 LIST_CASES = {"rundtw_067", "rundtw_068", "rundtw_070", "rundtw_071", "rundtw_072"}
@@ -461,3 +462,28 @@ def test_huge_k_returns_every_non_overlapping_window():
     full = incdtw.rundtw(C[:10], C, lower_bound=False).dist
     picks = best_first([(float(d), 0, j) for j, d in enumerate(full)], len(full), 1)
     assert r.knn_indices.tolist() == [j for _, _, j in picks] and len(picks) == len(full)
+
+
+@SETTINGS
+@given(
+    data=st.data(),
+    scale=st.sampled_from(["01", "z", "none"]),
+    k=st.integers(0, 4),
+    lower_bound=st.booleans(),
+    part_windows=st.integers(1, 40),
+)
+def test_parts_change_no_bit(data, scale, k, lower_bound, part_windows):
+    """The search in parts (the k-NN candidates of every part merged; IncDTW's reporting rule
+    speculated per part and corrected in order) gives the bits of the serial search, in list mode too."""
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    n = data.draw(st.integers(2, 12))
+    lot = [np.cumsum(rng.normal(size=data.draw(st.integers(n, 300)))) for _ in range(data.draw(st.integers(1, 3)))]
+    Q = rng.normal(size=n) if data.draw(st.booleans()) else lot[0][:n] + rng.normal(scale=0.2, size=n)
+    options = dict(dist_method="norm1", step_pattern=data.draw(st.sampled_from(["symmetric1", "symmetric2"])),
+                   ws=data.draw(st.one_of(st.none(), st.integers(0, n))), scale=scale, k=k, lower_bound=lower_bound,
+                   threshold=data.draw(st.one_of(st.none(), st.floats(0, 30))), overlap_tol=data.draw(st.integers(0, n - 1)))
+    serial = _core.rundtw(Q, lot, n_jobs=1, **options)
+    parted = _core.rundtw(Q, lot, n_jobs=2, part_windows=part_windows, **options)
+    assert [d.tobytes() for d in parted["dist"]] == [d.tobytes() for d in serial["dist"]]
+    for key in ("knn_values", "knn_indices", "knn_series"):
+        assert parted[key].tobytes() == serial[key].tobytes()

@@ -71,6 +71,9 @@ struct RundtwOptions {
     index_t overlap_tol = 0;   ///< windows closer than len(Q) - overlap_tol overlap
     int n_jobs = 1;
     RundtwProgress* progress = nullptr;  ///< optional: updated as the search runs
+    /// Windows per part of the parallel phases (0: about two parts per thread, at least 20,000
+    /// windows). Never changes a result; small parts exercise the merging of parts in tests.
+    index_t part_windows = 0;
 };
 
 /// How the search decided each window (every window counts once, by the last test it needed).
@@ -111,47 +114,72 @@ struct RunQuery {
     T slack = 0;                  ///< absolute rounding margin of the fast bounds (see evaluate)
 };
 
-/// One searched series: per-window scaling (offset, divisor) and the raw data's envelope.
+/// One searched series, or a part of one: per-window scaling (offset, divisor) and the raw data's
+/// envelope. Window j of `x` is window `first + j` of the whole series.
 template <class T>
 struct RunSeries {
     SeriesView<T> x;
     index_t windows = 0;
+    index_t first = 0;
+    index_t series = 0;  ///< its index in the searched list
     std::vector<T> off, div;  ///< windows x dims (empty when not scaled)
     std::vector<T> xlo, xhi;  ///< length x dims
     std::vector<T> val;       ///< per window: the distance (st_done) or a threshold it exceeds
     std::vector<std::uint8_t> status;
 };
 
-/// IncDTW's per-window scaling, computed once in window order (the z update is a recurrence).
+/// IncDTW's running mean and variance of the windows of one dimension (API.md 12.2): mu = sum / n,
+/// s2 = sum(x^2) / (n - 1) - mu^2 n / (n - 1) for the first window, then the running update; one
+/// observation: s2 = 0. The same operations wherever a search starts, so parts agree bit for bit.
+struct ZRunning {
+    double mu = 0, s2 = 0;
+
+    template <class At>
+    void start(const At& at, index_t n) {
+        const double nn = static_cast<double>(n), n1 = static_cast<double>(n - 1);
+        double sum = 0, sum2 = 0;
+        for (index_t t = 0; t < n; ++t) {
+            sum += at(t);
+            sum2 += at(t) * at(t);
+        }
+        mu = sum / nn;
+        s2 = n > 1 ? sum2 / n1 - mu * mu * nn / n1 : 0.0;
+    }
+
+    /// From one window to the next: `xn` enters, `xo` leaves.
+    void advance(double xn, double xo, index_t n) {
+        const double nn = static_cast<double>(n), n1 = static_cast<double>(n - 1);
+        const double mu_new = mu + (xn - xo) / nn;
+        if (n > 1) s2 = s2 + (xn * xn - xo * xo) / n1 + (mu * mu - mu_new * mu_new) * nn / n1;
+        mu = mu_new;
+    }
+};
+
+/// IncDTW's per-window scaling of s, computed in window order (the z update is a recurrence).
+/// `z_start` (z only, 2 x dims values: mu and s2 of each dimension) is the running state at window
+/// 0 of s, from z_states(); null: start it from s's own first window (a whole series).
 template <class T>
-void prepare_scaling(RunSeries<T>& s, index_t n, WindowScaling how) {
+void prepare_scaling(RunSeries<T>& s, index_t n, WindowScaling how, const double* z_start = nullptr) {
     const index_t d = s.x.dims, W = s.windows, len = s.x.length;
     if (how == WindowScaling::none) return;
     assign_large(s.off, static_cast<std::size_t>(W * d), T{0});
     assign_large(s.div, static_cast<std::size_t>(W * d), T{0});
     for (index_t l = 0; l < d; ++l) {
         if (how == WindowScaling::z) {
-            // API.md 12.2: mu = sum / n, s2 = sum(x^2) / (n - 1) - mu^2 n / (n - 1), then the running
-            // update; sigma = 1 when s2 < 1e-9. One observation: s2 = 0 (every window is constant).
+            // sigma = 1 when s2 < 1e-9
             const auto at = [&](index_t t) { return static_cast<double>(s.x.data[t * d + l]); };
-            const double nn = static_cast<double>(n), n1 = static_cast<double>(n - 1);
-            double sum = 0, sum2 = 0;
-            for (index_t t = 0; t < n; ++t) {
-                sum += at(t);
-                sum2 += at(t) * at(t);
+            ZRunning z;
+            if (z_start != nullptr) {
+                z.mu = z_start[2 * l];
+                z.s2 = z_start[2 * l + 1];
+            } else {
+                z.start(at, n);
             }
-            double mu = sum / nn;
-            double s2 = n > 1 ? sum2 / n1 - mu * mu * nn / n1 : 0.0;
             for (index_t j = 0; j < W; ++j) {
-                if (j > 0) {
-                    const double xn = at(j + n - 1), xo = at(j - 1);
-                    const double mu_new = mu + (xn - xo) / nn;
-                    if (n > 1) s2 = s2 + (xn * xn - xo * xo) / n1 + (mu * mu - mu_new * mu_new) * nn / n1;
-                    mu = mu_new;
-                }
+                if (j > 0) z.advance(at(j + n - 1), at(j - 1), n);
                 const auto u = static_cast<std::size_t>(j * d + l);
-                s.off[u] = static_cast<T>(mu);
-                s.div[u] = static_cast<T>(s2 < 1e-9 ? 1.0 : std::sqrt(s2));
+                s.off[u] = static_cast<T>(z.mu);
+                s.div[u] = static_cast<T>(z.s2 < 1e-9 ? 1.0 : std::sqrt(z.s2));
             }
         } else {
             window_extremes(s.x.data + l, d, len, 0, n - 1, W, s.off.data() + l, s.div.data() + l, d);
@@ -162,6 +190,17 @@ void prepare_scaling(RunSeries<T>& s, index_t n, WindowScaling how) {
             }
         }
     }
+}
+
+/// The data's envelope (radius r) and the per-window results of s, all unknown.
+template <class T>
+void prepare_envelope(RunSeries<T>& s, index_t r) {
+    const index_t d = s.x.dims;
+    assign_large(s.xlo, static_cast<std::size_t>(s.x.length * d), T{0});
+    assign_large(s.xhi, static_cast<std::size_t>(s.x.length * d), T{0});
+    envelope(s.x.data, s.x.length, d, r, r, s.xlo.data(), s.xhi.data());
+    assign_large(s.val, static_cast<std::size_t>(s.windows), T{0});
+    assign_large(s.status, static_cast<std::size_t>(s.windows), std::uint8_t{st_unknown});
 }
 
 /// Per-row aggregation of the excesses of a lower bound (and the local cost), as the DTW cost:
@@ -438,213 +477,367 @@ class WindowTests {
     std::vector<T> off_, inv_;  ///< the current window's offsets and 1 / divisors
 };
 
-/// IncDTW's reporting rule over one series (phase 2), reusing what phase 1 found.
+/// The constants of IncDTW's reporting rule (phase 2).
+template <class T>
+struct ReportRule {
+    bool use_lb = true, use_ea = true;
+    T threshold = std::numeric_limits<T>::infinity();  ///< +inf: none
+    index_t k = 0, overlap = 1;
+    T margin = 0;  ///< RunQuery::margin
+
+    /// The limit a run of windows starts from.
+    T thr() const noexcept { return use_ea ? threshold : std::numeric_limits<T>::infinity(); }
+    /// Phase 2 can start anywhere from a guessed state and be corrected afterwards (Reporter::fix_up):
+    /// without IncDTW's k-NN bookkeeping the state between windows is (bsfiw, ix) alone.
+    bool speculative() const noexcept { return k == 0 && use_ea; }
+};
+
+/// IncDTW's reporting state at the top of a window: the best reported distance of the current run
+/// of windows and its (absolute) position, and with k > 0 IncDTW's k-NN bookkeeping, with the
+/// bookkeeping held at the start of the current series (list mode carries it over).
+template <class T>
+struct ReportState {
+    T bsfiw = std::numeric_limits<T>::infinity();
+    index_t ix = 0;
+    IncdtwKnnState<T> knn;
+    std::vector<T> held_val;
+    std::vector<index_t> held_ix, held_series;
+
+    /// Two states that continue alike (k = 0).
+    bool same_walk(const ReportState& o) const noexcept { return bsfiw == o.bsfiw && ix == o.ix; }
+};
+
+/// Before window 0 of series `si`: IncDTW's k-NN bookkeeping starts (si = 0) or is carried over from
+/// the previous series' whole `dist` (R's kNN_update between the series of a list).
+template <class T>
+void begin_series(ReportState<T>& st, const ReportRule<T>& rule, index_t si, const T* prev_dist, index_t prev_len) {
+    if (rule.k == 0) return;
+    const auto k = static_cast<std::size_t>(rule.k);
+    if (si == 0) {
+        st.knn = IncdtwKnnState<T>(rule.k, rule.overlap);
+        st.held_val.assign(k, std::numeric_limits<T>::infinity());
+        st.held_ix.assign(k, IncdtwKnnState<T>::empty);
+        st.held_series.assign(k, 0);
+        return;
+    }
+    const auto minima = knn_rev(prev_dist, prev_len, rule.overlap);
+    st.knn.carry_over(st.held_val, st.held_ix, st.held_series, prev_dist, minima, si - 1);
+    st.held_val = st.knn.val;
+    st.held_ix = st.knn.ix;
+    st.held_series = st.knn.series;
+}
+
+/// IncDTW's reporting rule over windows of one series (phase 2), reusing what phase 1 found.
 template <class T, class Tests>
-void report_series(RunSeries<T>& s, index_t series_ix, Tests& tests, const RunQuery<T>& q, bool use_lb, bool use_ea,
-                   T threshold, index_t k, IncdtwKnnState<T>& knn, bool first_series, std::vector<T>& dist,
-                   RundtwProgress* progress) {
-    const T inf = std::numeric_limits<T>::infinity();
-    const T nan = std::numeric_limits<T>::quiet_NaN();
-    const T thr = use_ea ? threshold : inf;
-    dist.assign(static_cast<std::size_t>(s.windows), nan);
-    const auto report = [&](index_t j, T limit) -> T {
+class Reporter {
+  public:
+    Reporter(RunSeries<T>& s, const ReportRule<T>& rule, Tests& tests, T* dist)
+        : s_(s), rule_(rule), tests_(tests), dist_(dist) {}
+
+    /// Window j (of s) at `limit`: its distance when reported, NaN otherwise.
+    T report(index_t j, T limit) {
         const auto u = static_cast<std::size_t>(j);
-        if (s.status[u] == st_unknown || (s.status[u] != st_done && s.val[u] < limit)) tests.evaluate(s, j, limit);
-        if (s.status[u] != st_done || s.val[u] > limit) return nan;  // above the threshold
+        if (s_.status[u] == st_unknown || (s_.status[u] != st_done && s_.val[u] < limit)) tests_.evaluate(s_, j, limit);
+        if (s_.status[u] != st_done || s_.val[u] > limit) return std::numeric_limits<T>::quiet_NaN();
         // IncDTW also skips the window when its bound reaches the threshold (<=, ties included).
         // The bound is below the distance, so that needs a distance within rounding of the threshold.
-        if (use_lb && limit < inf && s.val[u] * (T{1} + q.margin) >= limit && tests.keogh_q(s, j, limit) >= limit) {
-            return nan;
+        if (rule_.use_lb && limit < std::numeric_limits<T>::infinity() && s_.val[u] * (T{1} + rule_.margin) >= limit &&
+            tests_.keogh_q(s_, j, limit) >= limit) {
+            return std::numeric_limits<T>::quiet_NaN();
         }
-        return s.val[u];
-    };
-    const auto as_best = [inf](T v) { return v == v ? v : inf; };
-    std::int64_t counted = 0;  // windows added to `progress`
+        return s_.val[u];
+    }
 
-    dist[0] = report(0, thr);
-    T bsfiw = as_best(dist[0]);
-    index_t bsfiw_ix = 0;
-    if (k > 0) {
-        if (first_series) {
-            knn.start_first(bsfiw, series_ix);
-        } else {
-            knn.start_next(bsfiw, series_ix);
+    /// Window j from the state at its top; writes dist[j] and moves the state past j.
+    void step(ReportState<T>& st, index_t j) {
+        const index_t a = s_.first + j;
+        const T thr = rule_.thr();
+        const auto u = static_cast<std::size_t>(j);
+        if (a == 0) {  // a series starts
+            dist_[u] = report(j, thr);
+            st.bsfiw = best(dist_[u]);
+            st.ix = 0;
+            if (rule_.k > 0) {
+                if (s_.series == 0) {
+                    st.knn.start_first(st.bsfiw, s_.series);
+                } else {
+                    st.knn.start_next(st.bsfiw, s_.series);
+                }
+            }
+            return;
         }
-    }
-    for (index_t j = 1; j < s.windows; ++j) {
-        if (j - bsfiw_ix >= q.overlap) {
-            bsfiw = thr;
-            bsfiw_ix = j;
+        if (a - st.ix >= rule_.overlap) {
+            st.bsfiw = thr;
+            st.ix = a;
         }
-        T limit = use_ea ? std::min(bsfiw, thr) : thr;
-        if (k > 0) limit = std::min(limit, knn.vmax);
+        T limit = rule_.use_ea ? std::min(st.bsfiw, thr) : thr;
+        if (rule_.k > 0) limit = std::min(limit, st.knn.vmax);
         const T v = report(j, limit);
-        dist[static_cast<std::size_t>(j)] = v;
-        if (k > 0 && v == v) knn.update(v, j, series_ix);
-        if (v < bsfiw) {
-            bsfiw = v;
-            bsfiw_ix = j;
-        }
-        if (progress != nullptr && (j & 0xFFFF) == 0) {  // windows 0 .. j - 1 are done
-            progress->done.fetch_add(0x10000, std::memory_order_relaxed);
-            counted += 0x10000;
+        dist_[u] = v;
+        if (rule_.k > 0 && v == v) st.knn.update(v, a, s_.series);
+        if (v < st.bsfiw) {
+            st.bsfiw = v;
+            st.ix = a;
         }
     }
-    if (progress != nullptr) progress->done.fetch_add(s.windows - counted, std::memory_order_relaxed);
-}
+
+    /// Windows [jb, je) in order.
+    void run(ReportState<T>& st, index_t jb, index_t je, RundtwProgress* progress) {
+        std::int64_t counted = 0;
+        for (index_t j = jb; j < je; ++j) {
+            step(st, j);
+            if (progress != nullptr && ((j - jb + 1) & 0xFFFF) == 0) {
+                progress->done.fetch_add(0x10000, std::memory_order_relaxed);
+                counted += 0x10000;
+            }
+        }
+        if (progress != nullptr) progress->done.fetch_add(je - jb - counted, std::memory_order_relaxed);
+    }
+
+    /// The state after a window whose reported value was `v`, without computing anything (k = 0).
+    void replay(ReportState<T>& st, index_t j, T v) const noexcept {
+        const index_t a = s_.first + j;
+        if (a == 0) {
+            st.bsfiw = best(v);
+            st.ix = 0;
+            return;
+        }
+        if (a - st.ix >= rule_.overlap) {
+            st.bsfiw = rule_.thr();
+            st.ix = a;
+        }
+        if (v < st.bsfiw) {
+            st.bsfiw = v;
+            st.ix = a;
+        }
+    }
+
+    /// Windows [jb, je) were run() from the state `spec` (at jb), which ended as `spec_end`; the
+    /// true state at jb is `st`. Recomputes them from st until both walks reach the same state at
+    /// the top of a window: from there on they are the same walk, and `st` becomes spec_end. Only
+    /// for rule.speculative(). Returns the windows recomputed.
+    index_t fix_up(ReportState<T>& st, ReportState<T> spec, const ReportState<T>& spec_end, index_t jb, index_t je) {
+        for (index_t j = jb; j < je; ++j) {
+            if (st.same_walk(spec)) {
+                st.bsfiw = spec_end.bsfiw;
+                st.ix = spec_end.ix;
+                return j - jb;
+            }
+            replay(spec, j, dist_[static_cast<std::size_t>(j)]);
+            step(st, j);
+        }
+        return je - jb;
+    }
+
+  private:
+    static T best(T v) noexcept { return v == v ? v : std::numeric_limits<T>::infinity(); }
+
+    RunSeries<T>& s_;
+    const ReportRule<T>& rule_;
+    Tests& tests_;
+    T* dist_;
+};
 
 /// Threads for a search: one below about 2e6 window cells (less than a millisecond of work).
 inline int search_threads(index_t windows, index_t n, int n_jobs) {
     return static_cast<double>(windows) * static_cast<double>(n) < 2.0e6 ? 1 : resolve_threads(n_jobs);
 }
 
+/// Windows [begin, end) of series `series` (an index into the searched list).
+struct PartRange {
+    index_t series, begin, end;
+};
+
+/// The parts a search runs on its threads: `part_windows` windows each (0: about two per thread,
+/// at least 20,000 windows).
+template <class T>
+std::vector<PartRange> split_parts(const std::vector<RunSeries<T>>& all, int threads, index_t part_windows) {
+    std::vector<PartRange> parts;
+    for (index_t si = 0; si < static_cast<index_t>(all.size()); ++si) {
+        const index_t W = all[static_cast<std::size_t>(si)].windows;
+        const index_t size = part_windows > 0 ? part_windows : std::max<index_t>(W / (2 * threads) + 1, 20000);
+        for (index_t b = 0; b < W; b += size) parts.push_back({si, b, std::min(W, b + size)});
+    }
+    return parts;
+}
+
+/// The two phases of a search over a list of series (or parts of them), on `threads` threads.
+///  * phase 1 finds the k-NN candidates (or, without any threshold, every distance) in parallel
+///    parts, each with its own bound (valid for the whole, detail/knn.hpp);
+///  * phase 2 applies IncDTW's reporting rule: in order (report), or, without the k-NN
+///    bookkeeping, in parallel parts from a guessed state that are then corrected in order
+///    (speculate: the walks of the rule meet again soon after a part starts).
 template <class T, Agg A, bool Scaled>
-RundtwResult<T> rundtw_impl(RunQuery<T>& q, std::vector<RunSeries<T>>& all, const RundtwOptions& opt, int threads) {
-    const T inf = std::numeric_limits<T>::infinity();
-    const bool use_lb = opt.lower_bound || opt.k > 0;
-    const bool use_ea = use_lb || opt.threshold < std::numeric_limits<double>::infinity();
-    const T threshold = opt.threshold < std::numeric_limits<double>::infinity() ? threshold_as<T>(opt.threshold) : inf;
-    const index_t k = opt.k;
+class Search {
+  public:
+    using Tests = WindowTests<T, A, Scaled>;
 
-    // Phase 1: the k-NN search (or, without any threshold, every distance) in parallel parts.
-    struct Part {
-        index_t series, begin, end;
-    };
-    std::vector<Part> parts;
-    const bool full = k == 0 && !use_ea;  // every distance is reported: compute them all
-    if (k > 0 || full) {
-        for (index_t si = 0; si < static_cast<index_t>(all.size()); ++si) {
-            const index_t W = all[static_cast<std::size_t>(si)].windows;
-            const index_t size = std::max<index_t>(W / (2 * threads) + 1, 20000);
-            for (index_t b = 0; b < W; b += size) parts.push_back({si, b, std::min(W, b + size)});
-        }
-    }
-    std::vector<std::vector<Match<T>>> found(parts.size());
-    const index_t overlap = q.overlap;
-    if (opt.progress != nullptr) {
-        index_t total = 0;
-        for (const auto& s : all) total += s.windows;
-        opt.progress->total.store(static_cast<std::int64_t>(parts.empty() ? total : 2 * total));
-    }
-    // Searches [begin, end) of series si from the bound tau0; windows that an earlier search
-    // already settled are not computed again.
-    const auto search = [&](index_t si, index_t begin, index_t end, T tau0, WindowTests<T, A, Scaled>& tests) {
-        RunSeries<T>& s = all[static_cast<std::size_t>(si)];
-        KnnCandidates<T> cands(k, overlap, tau0);
-        for (index_t j = begin; j < end; ++j) {
-            const auto u = static_cast<std::size_t>(j);
-            const T tau = cands.tau();
-            if (s.status[u] == st_unknown || (s.status[u] != st_done && s.val[u] < tau)) tests.evaluate(s, j, tau);
-            if (s.status[u] == st_done && s.val[u] <= cands.tau()) cands.add(s.val[u], si, j);
-        }
-        return cands;
-    };
-    // With several parts, a serial search of the first windows gives every part a starting bound:
-    // v_k of a contiguous range bounds v_k of all windows from above (detail/knn.hpp).
-    T tau0 = threshold;
-    if (k > 0 && parts.size() > 1) {
-        WindowTests<T, A, Scaled> tests(q);
-        const index_t seed = std::min(all[0].windows, std::max<index_t>(16 * k * overlap, 4096));
-        tau0 = search(0, 0, seed, threshold, tests).tau();
-    }
-    parallel_for(static_cast<index_t>(parts.size()), threads, [&](index_t p) {
-        const Part part = parts[static_cast<std::size_t>(p)];
-        WindowTests<T, A, Scaled> tests(q);
-        if (full) {
-            RunSeries<T>& s = all[static_cast<std::size_t>(part.series)];
-            for (index_t j = part.begin; j < part.end; ++j) tests.evaluate(s, j, inf);
-        } else {
-            found[static_cast<std::size_t>(p)] = search(part.series, part.begin, part.end, tau0, tests).candidates();
-        }
-        if (opt.progress != nullptr) opt.progress->done.fetch_add(part.end - part.begin, std::memory_order_relaxed);
-    });
+    Search(const RunQuery<T>& q, std::vector<RunSeries<T>>& all, const ReportRule<T>& rule, int threads,
+           index_t part_windows, RundtwProgress* progress)
+        : q_(q), all_(all), rule_(rule), threads_(threads), part_windows_(part_windows), progress_(progress) {}
 
-    // Phase 2: IncDTW's reporting rule, series by series in order.
-    RundtwResult<T> out;
-    out.dist.resize(all.size());
-    WindowTests<T, A, Scaled> tests(q);
-    IncdtwKnnState<T> knn(k, overlap);
-    std::vector<T> held_val(static_cast<std::size_t>(k), inf);
-    std::vector<index_t> held_ix(static_cast<std::size_t>(k), IncdtwKnnState<T>::empty), held_series(held_ix.size(), 0);
-    for (std::size_t si = 0; si < all.size(); ++si) {
-        if (si > 0 && k > 0) {
-            const auto& prev = out.dist[si - 1];
-            const auto minima = knn_rev(prev.data(), static_cast<index_t>(prev.size()), overlap);
-            knn.carry_over(held_val, held_ix, held_series, prev.data(), minima, static_cast<index_t>(si - 1));
-            held_val = knn.val;
-            held_ix = knn.ix;
-            held_series = knn.series;
+    /// Phase 1 (k > 0: the candidates of every part; without a threshold and k = 0: every
+    /// distance). `tau0`: a bound of the k-th distance known beforehand (or the threshold); `seed`:
+    /// search the first windows serially first for a better one.
+    std::vector<Match<T>> candidates(T tau0, bool seed) {
+        const bool full = rule_.k == 0 && !rule_.use_ea;
+        const auto parts = split_parts(all_, threads_, part_windows_);
+        std::vector<std::vector<Match<T>>> found(parts.size());
+        if (seed && rule_.k > 0 && parts.size() > 1) {
+            Tests tests(q_);
+            const index_t n = std::min(all_[0].windows, std::max<index_t>(16 * rule_.k * rule_.overlap, 4096));
+            tau0 = search_range(all_[0], 0, n, tau0, tests).tau();
         }
-        report_series(all[si], static_cast<index_t>(si), tests, q, use_lb, use_ea, threshold, k, knn, si == 0,
-                      out.dist[si], opt.progress);
+        parallel_for(static_cast<index_t>(parts.size()), threads_, [&](index_t p) {
+            const PartRange part = parts[static_cast<std::size_t>(p)];
+            Tests tests(q_);
+            RunSeries<T>& s = all_[static_cast<std::size_t>(part.series)];
+            if (full) {
+                for (index_t j = part.begin; j < part.end; ++j) tests.evaluate(s, j, std::numeric_limits<T>::infinity());
+            } else {
+                found[static_cast<std::size_t>(p)] = search_range(s, part.begin, part.end, tau0, tests).candidates();
+            }
+            if (progress_ != nullptr) progress_->done.fetch_add(part.end - part.begin, std::memory_order_relaxed);
+        });
+        std::vector<Match<T>> out;
+        for (auto& f : found) out.insert(out.end(), f.begin(), f.end());
+        return out;
     }
 
-    // The k-NN: best first over every candidate.
-    if (k > 0) {
-        std::vector<Match<T>> cands;
-        for (auto& f : found) cands.insert(cands.end(), f.begin(), f.end());
-        for (const Match<T>& m : select_non_overlapping(cands, k, overlap)) {
-            out.knn_values.push_back(m.value);
-            out.knn_indices.push_back(m.pos);
-            out.knn_series.push_back(m.series);
+    /// Phase 2 in order over every series from its start (list mode carries IncDTW's bookkeeping
+    /// from one series to the next).
+    void report(std::vector<std::vector<T>>& dist) {
+        Tests tests(q_);
+        ReportState<T> st;
+        for (std::size_t i = 0; i < all_.size(); ++i) {
+            RunSeries<T>& s = all_[i];
+            const auto& prev = i > 0 ? dist[i - 1] : dist[i];
+            begin_series(st, rule_, s.series, prev.data(), static_cast<index_t>(prev.size()));
+            assign_large(dist[i], static_cast<std::size_t>(s.windows), std::numeric_limits<T>::quiet_NaN());
+            Reporter<T, Tests>(s, rule_, tests, dist[i].data()).run(st, 0, s.windows, progress_);
         }
     }
-    for (const auto& s : all) {
+
+    /// Phase 2 speculatively (rule.speculative()): every part from the state "a run of windows
+    /// starts here", in parallel, then corrected in order within each series. dist[i] is then the
+    /// walk of series (part) i from the state start[i] at its first window, ending in end[i].
+    void speculate(std::vector<std::vector<T>>& dist, std::vector<ReportState<T>>& start,
+                   std::vector<ReportState<T>>& end) {
+        const auto parts = split_parts(all_, threads_, part_windows_);
+        std::vector<ReportState<T>> from(parts.size()), to(parts.size());
+        for (std::size_t i = 0; i < all_.size(); ++i) {
+            assign_large(dist[i], static_cast<std::size_t>(all_[i].windows), std::numeric_limits<T>::quiet_NaN());
+        }
+        parallel_for(static_cast<index_t>(parts.size()), threads_, [&](index_t p) {
+            const auto u = static_cast<std::size_t>(p);
+            const PartRange part = parts[u];
+            RunSeries<T>& s = all_[static_cast<std::size_t>(part.series)];
+            Tests tests(q_);
+            from[u].bsfiw = rule_.thr();  // a run of windows starts at the part's first window
+            from[u].ix = s.first + part.begin;
+            to[u] = from[u];
+            Reporter<T, Tests>(s, rule_, tests, dist[static_cast<std::size_t>(part.series)].data())
+                .run(to[u], part.begin, part.end, progress_);
+        });
+        start.assign(all_.size(), ReportState<T>{});
+        end.assign(all_.size(), ReportState<T>{});
+        Tests tests(q_);
+        for (std::size_t p = 0; p < parts.size(); ++p) {
+            const auto si = static_cast<std::size_t>(parts[p].series);
+            if (p == 0 || parts[p - 1].series != parts[p].series) {
+                start[si] = from[p];
+                end[si] = to[p];
+                continue;
+            }
+            Reporter<T, Tests>(all_[si], rule_, tests, dist[si].data())
+                .fix_up(end[si], from[p], to[p], parts[p].begin, parts[p].end);
+        }
+    }
+
+    /// Every window's final status, counted.
+    RundtwCounter counter() const {
+        RundtwCounter c;
+        for (const auto& s : all_) count_status(s, c);
+        return c;
+    }
+
+    static void count_status(const RunSeries<T>& s, RundtwCounter& c) {
         for (std::uint8_t st : s.status) {
             switch (st) {
-                case st_kim: ++out.counter.lb_kim; break;
-                case st_keogh_q: ++out.counter.lb_keogh_q; break;
-                case st_keogh_c: ++out.counter.lb_keogh_c; break;
-                case st_abandoned: ++out.counter.early_abandon; break;
-                case st_done: ++out.counter.completed; break;
+                case st_kim: ++c.lb_kim; break;
+                case st_keogh_q: ++c.lb_keogh_q; break;
+                case st_keogh_c: ++c.lb_keogh_c; break;
+                case st_abandoned: ++c.early_abandon; break;
+                case st_done: ++c.completed; break;
                 default: break;
             }
         }
     }
-    out.query = q.q;
-    return out;
+
+  private:
+    /// Searches windows [begin, end) of s from the bound tau0; windows that an earlier search
+    /// already settled are not computed again.
+    KnnCandidates<T> search_range(RunSeries<T>& s, index_t begin, index_t end, T tau0, Tests& tests) const {
+        KnnCandidates<T> cands(rule_.k, rule_.overlap, tau0);
+        for (index_t j = begin; j < end; ++j) {
+            const auto u = static_cast<std::size_t>(j);
+            const T tau = cands.tau();
+            if (s.status[u] == st_unknown || (s.status[u] != st_done && s.val[u] < tau)) tests.evaluate(s, j, tau);
+            if (s.status[u] == st_done && s.val[u] <= cands.tau()) cands.add(s.val[u], s.series, s.first + j);
+        }
+        return cands;
+    }
+
+    const RunQuery<T>& q_;
+    std::vector<RunSeries<T>>& all_;
+    const ReportRule<T>& rule_;
+    int threads_;
+    index_t part_windows_;
+    RundtwProgress* progress_;
+};
+
+/// fn(Search<T, A, Scaled>) for the options' cost aggregation and scaling.
+template <class T, class Fn>
+decltype(auto) with_search(const RunQuery<T>& q, std::vector<RunSeries<T>>& all, const ReportRule<T>& rule,
+                           WindowScaling scale, int threads, index_t part_windows, RundtwProgress* progress, Fn&& fn) {
+    const Agg agg = agg_for(q.method, q.dims);
+    const bool scaled = scale != WindowScaling::none;
+    const auto run = [&](auto a, auto sc) -> decltype(auto) {
+        Search<T, decltype(a)::value, decltype(sc)::value> search(q, all, rule, threads, part_windows, progress);
+        return fn(search);
+    };
+    using std::integral_constant;
+    if (agg == Agg::abs_sum) {
+        return scaled ? run(integral_constant<Agg, Agg::abs_sum>{}, std::true_type{})
+                      : run(integral_constant<Agg, Agg::abs_sum>{}, std::false_type{});
+    }
+    if (agg == Agg::sq_sum) {
+        return scaled ? run(integral_constant<Agg, Agg::sq_sum>{}, std::true_type{})
+                      : run(integral_constant<Agg, Agg::sq_sum>{}, std::false_type{});
+    }
+    return scaled ? run(integral_constant<Agg, Agg::row_norm>{}, std::true_type{})
+                  : run(integral_constant<Agg, Agg::row_norm>{}, std::false_type{});
 }
 
-}  // namespace detail
-
-/// Throws std::invalid_argument naming the bad member.
-inline void validate(const RundtwOptions& opt) {
-    if (opt.window < -1) throw std::invalid_argument("ws must be >= 0");
-    if (std::isnan(opt.threshold) || opt.threshold < 0) throw std::invalid_argument("threshold needs to be >= 0");
-    if (opt.k < 0) throw std::invalid_argument("k must be >= 0");
-    if (opt.overlap_tol < 0) throw std::invalid_argument("overlap_tol must be >= 0");
-    detail::resolve_threads(opt.n_jobs);
-}
-
-/// The DTW distance of the scaled query `q` (n x d) to every window of length n of each series
-/// (scaled per window), IncDTW's reporting rule for `dist`, and the k nearest non-overlapping
-/// windows over all series (windows of one series overlap when fewer than n - overlap_tol apart).
-/// Throws std::invalid_argument (NaN/inf values, a series shorter than the query, dimensions that
-/// differ, overlap_tol >= n, bad options) and std::length_error (empty input).
+/// The rule of the options (k at most `windows`: no more neighbours than windows, the state holds k).
 template <class T>
-RundtwResult<T> rundtw(SeriesView<T> query, const std::vector<SeriesView<T>>& series, const RundtwOptions& opt = {}) {
-    validate(opt);
-    detail::check_series(query, "Q");
-    if (series.empty()) throw std::length_error("C must hold at least one series");
-    const index_t n = query.length, d = query.dims;
-    if (opt.overlap_tol >= n) {
-        throw std::invalid_argument("overlap_tol must be between 0 and len(Q) - 1 = " + std::to_string(n - 1) +
-                                    ", got " + std::to_string(opt.overlap_tol));
-    }
-    for (std::size_t i = 0; i < series.size(); ++i) {
-        const std::string name = series.size() == 1 ? std::string("C") : "C[" + std::to_string(i) + "]";
-        detail::check_series(series[i], name.c_str());
-        if (series[i].dims != d) {
-            throw std::invalid_argument(name + " has " + std::to_string(series[i].dims) + " dimensions but Q has " +
-                                        std::to_string(d));
-        }
-        if (series[i].length < n) {
-            throw std::invalid_argument("Q (length " + std::to_string(n) + ") is longer than " + name + " (length " +
-                                        std::to_string(series[i].length) + ")");
-        }
-    }
+ReportRule<T> report_rule(const RundtwOptions& opt, const RunQuery<T>& q, index_t windows) {
+    ReportRule<T> rule;
+    rule.use_lb = opt.lower_bound || opt.k > 0;
+    rule.use_ea = rule.use_lb || opt.threshold < std::numeric_limits<double>::infinity();
+    rule.threshold = opt.threshold < std::numeric_limits<double>::infinity() ? threshold_as<T>(opt.threshold)
+                                                                             : std::numeric_limits<T>::infinity();
+    rule.k = std::min(opt.k, windows);
+    rule.overlap = q.overlap;
+    rule.margin = q.margin;
+    return rule;
+}
 
-    detail::RunQuery<T> q;
+/// The query side of a search: scaled, its envelope, its positions by decreasing |q|.
+template <class T>
+RunQuery<T> make_query(SeriesView<T> query, const RundtwOptions& opt) {
+    const index_t n = query.length, d = query.dims;
+    RunQuery<T> q;
     q.n = n;
     q.dims = d;
     q.window = opt.window;
@@ -662,7 +855,7 @@ RundtwResult<T> rundtw(SeriesView<T> query, const std::vector<SeriesView<T>>& se
     }
     q.qlo.resize(q.q.size());
     q.qhi.resize(q.q.size());
-    detail::envelope(q.q.data(), n, d, q.radius, q.radius, q.qlo.data(), q.qhi.data());
+    envelope(q.q.data(), n, d, q.radius, q.radius, q.qlo.data(), q.qhi.data());
     std::vector<T> weight(static_cast<std::size_t>(n), T{0});
     for (index_t i = 0; i < n; ++i) {
         for (index_t l = 0; l < d; ++l) weight[static_cast<std::size_t>(i)] += std::abs(q.q[static_cast<std::size_t>(i * d + l)]);
@@ -683,12 +876,66 @@ RundtwResult<T> rundtw(SeriesView<T> query, const std::vector<SeriesView<T>>& se
     }
     q.slack = T(32) * static_cast<T>(n * d + 2) * std::numeric_limits<T>::epsilon() * (q.qmax + q.qmax * q.qmax);
     q.margin = std::max(q.margin, T(64) * std::numeric_limits<T>::epsilon());
+    return q;
+}
+
+/// The query's checks shared by rundtw() and RundtwPart.
+template <class T>
+void check_query(SeriesView<T> query, const RundtwOptions& opt) {
+    check_series(query, "Q");
+    if (opt.overlap_tol >= query.length) {
+        throw std::invalid_argument("overlap_tol must be between 0 and len(Q) - 1 = " + std::to_string(query.length - 1) +
+                                    ", got " + std::to_string(opt.overlap_tol));
+    }
+}
+
+template <class T>
+void check_searched(SeriesView<T> query, SeriesView<T> x, const std::string& name) {
+    check_series(x, name.c_str());
+    if (x.dims != query.dims) {
+        throw std::invalid_argument(name + " has " + std::to_string(x.dims) + " dimensions but Q has " +
+                                    std::to_string(query.dims));
+    }
+    if (x.length < query.length) {
+        throw std::invalid_argument("Q (length " + std::to_string(query.length) + ") is longer than " + name +
+                                    " (length " + std::to_string(x.length) + ")");
+    }
+}
+
+}  // namespace detail
+
+/// Throws std::invalid_argument naming the bad member.
+inline void validate(const RundtwOptions& opt) {
+    if (opt.window < -1) throw std::invalid_argument("ws must be >= 0");
+    if (std::isnan(opt.threshold) || opt.threshold < 0) throw std::invalid_argument("threshold needs to be >= 0");
+    if (opt.k < 0) throw std::invalid_argument("k must be >= 0");
+    if (opt.overlap_tol < 0) throw std::invalid_argument("overlap_tol must be >= 0");
+    if (opt.part_windows < 0) throw std::invalid_argument("part_windows must be >= 0");
+    detail::resolve_threads(opt.n_jobs);
+}
+
+/// The DTW distance of the scaled query `q` (n x d) to every window of length n of each series
+/// (scaled per window), IncDTW's reporting rule for `dist`, and the k nearest non-overlapping
+/// windows over all series (windows of one series overlap when fewer than n - overlap_tol apart).
+/// Throws std::invalid_argument (NaN/inf values, a series shorter than the query, dimensions that
+/// differ, overlap_tol >= n, bad options) and std::length_error (empty input).
+template <class T>
+RundtwResult<T> rundtw(SeriesView<T> query, const std::vector<SeriesView<T>>& series, const RundtwOptions& opt = {}) {
+    validate(opt);
+    detail::check_query(query, opt);
+    if (series.empty()) throw std::length_error("C must hold at least one series");
+    for (std::size_t i = 0; i < series.size(); ++i) {
+        detail::check_searched(query, series[i], series.size() == 1 ? std::string("C") : "C[" + std::to_string(i) + "]");
+    }
+    const index_t n = query.length;
+    const detail::RunQuery<T> q = detail::make_query(query, opt);
 
     std::vector<detail::RunSeries<T>> all(series.size());
     index_t total_windows = 0;
     for (std::size_t i = 0; i < series.size(); ++i) {
         all[i].x = series[i];
         all[i].windows = series[i].length - n + 1;
+        all[i].series = static_cast<index_t>(i);
         total_windows += all[i].windows;
     }
     // Per series two independent O(length) jobs: the scaling of every window, and the data's
@@ -698,34 +945,38 @@ RundtwResult<T> rundtw(SeriesView<T> query, const std::vector<SeriesView<T>>& se
         auto& s = all[static_cast<std::size_t>(job / 2)];
         if (job % 2 == 0) {
             detail::prepare_scaling(s, n, opt.scale);
-            return;
+        } else {
+            detail::prepare_envelope(s, q.radius);
         }
-        detail::assign_large(s.xlo, static_cast<std::size_t>(s.x.length * d), T{0});
-        detail::assign_large(s.xhi, static_cast<std::size_t>(s.x.length * d), T{0});
-        detail::envelope(s.x.data, s.x.length, d, q.radius, q.radius, s.xlo.data(), s.xhi.data());
-        detail::assign_large(s.val, static_cast<std::size_t>(s.windows), T{0});
-        detail::assign_large(s.status, static_cast<std::size_t>(s.windows), std::uint8_t{detail::st_unknown});
     });
 
-    const detail::Agg agg = detail::agg_for(opt.dist_method, d);
-    const bool scaled = opt.scale != WindowScaling::none;
-    RundtwOptions eff = opt;
-    eff.k = std::min(opt.k, total_windows);  // no more neighbours than windows (the state holds k)
-    const auto run = [&](auto a, auto sc) {
-        return detail::rundtw_impl<T, decltype(a)::value, decltype(sc)::value>(q, all, eff, threads);
-    };
-    using detail::Agg;
-    using std::integral_constant;
-    if (agg == Agg::abs_sum) {
-        return scaled ? run(integral_constant<Agg, Agg::abs_sum>{}, std::true_type{})
-                      : run(integral_constant<Agg, Agg::abs_sum>{}, std::false_type{});
-    }
-    if (agg == Agg::sq_sum) {
-        return scaled ? run(integral_constant<Agg, Agg::sq_sum>{}, std::true_type{})
-                      : run(integral_constant<Agg, Agg::sq_sum>{}, std::false_type{});
-    }
-    return scaled ? run(integral_constant<Agg, Agg::row_norm>{}, std::true_type{})
-                  : run(integral_constant<Agg, Agg::row_norm>{}, std::false_type{});
+    const detail::ReportRule<T> rule = detail::report_rule(opt, q, total_windows);
+    const bool speculate = rule.speculative() && (threads > 1 || opt.part_windows > 0);
+    const bool phase1 = !speculate && (rule.k > 0 || !rule.use_ea);
+    if (opt.progress != nullptr) opt.progress->total.store(static_cast<std::int64_t>(phase1 ? 2 * total_windows : total_windows));
+    RundtwResult<T> out;
+    out.dist.resize(all.size());
+    detail::with_search(q, all, rule, opt.scale, threads, opt.part_windows, opt.progress, [&](auto& search) {
+        std::vector<detail::Match<T>> cands;
+        if (speculate) {
+            std::vector<detail::ReportState<T>> start, end;  // every series starts at its window 0: exact
+            search.speculate(out.dist, start, end);
+        } else {
+            if (phase1) cands = search.candidates(rule.threshold, true);
+            search.report(out.dist);
+        }
+        if (rule.k > 0) {  // the k-NN: best first over every candidate
+            for (const detail::Match<T>& m : detail::select_non_overlapping(cands, rule.k, rule.overlap)) {
+                out.knn_values.push_back(m.value);
+                out.knn_indices.push_back(m.pos);
+                out.knn_series.push_back(m.series);
+            }
+        }
+        out.counter = search.counter();
+        return 0;
+    });
+    out.query = q.q;
+    return out;
 }
 
 /// One series.
@@ -733,5 +984,183 @@ template <class T>
 RundtwResult<T> rundtw(SeriesView<T> query, SeriesView<T> series, const RundtwOptions& opt = {}) {
     return rundtw(query, std::vector<SeriesView<T>>{series}, opt);
 }
+
+/// IncDTW's running z state of the windows of length n of x at the windows `starts` (ascending):
+/// mu and s2 of every dimension, starts.size() x dims x 2 values, the `z_start` of RundtwPart.
+template <class T>
+std::vector<double> rundtw_z_states(SeriesView<T> x, index_t n, const std::vector<index_t>& starts) {
+    const index_t d = x.dims, W = x.length - n + 1;
+    if (n < 1 || W < 1) throw std::invalid_argument("rundtw_z_states: x is shorter than the query");
+    std::vector<double> out(starts.size() * static_cast<std::size_t>(2 * d));
+    for (index_t l = 0; l < d; ++l) {
+        const auto at = [&](index_t t) { return static_cast<double>(x.data[t * d + l]); };
+        detail::ZRunning z;
+        z.start(at, n);
+        index_t j = 0;
+        for (std::size_t i = 0; i < starts.size(); ++i) {
+            const index_t target = starts[i];
+            if (target < j || target >= W) throw std::invalid_argument("rundtw_z_states: starts must be ascending windows");
+            for (; j < target; ++j) z.advance(at(j + n), at(j), n);
+            out[i * static_cast<std::size_t>(2 * d) + static_cast<std::size_t>(2 * l)] = z.mu;
+            out[i * static_cast<std::size_t>(2 * d) + static_cast<std::size_t>(2 * l + 1)] = z.s2;
+        }
+    }
+    return out;
+}
+
+/// IncDTW's reporting state between two parts of a search (opaque; copy it from one part's
+/// finish() to the next one's).
+template <class T>
+using RundtwState = detail::ReportState<T>;
+
+/// A match of a search part: distance, series, window.
+template <class T>
+using RundtwMatch = detail::Match<T>;
+
+/// The k best first non-overlapping matches (windows of one series closer than `overlap` overlap),
+/// the exact k-NN when `candidates` are every part's search() candidates.
+template <class T>
+std::vector<RundtwMatch<T>> rundtw_select(std::vector<RundtwMatch<T>> candidates, index_t k, index_t overlap) {
+    return detail::select_non_overlapping(candidates, k, overlap);
+}
+
+/// One part of a search, to run a search on several machines (incdtw.distributed): windows
+/// [first, first + windows) of series `series` of the searched list, given as their observations
+/// (`data`: windows + len(Q) - 1 of them). With z scaling `z_start` is the running state at window
+/// `first` (rundtw_z_states(); 2 x dims values); a part at window 0 needs none. Each part runs on
+/// its own with opt.n_jobs threads. Together the parts give rundtw()'s result bit for bit:
+///  * k > 0: search(tau) of every part, in parallel, with tau = the threshold or any bound of the
+///    k-th distance (the k-th value of a search of some windows): the candidates, whose
+///    rundtw_select() is the exact k-NN; then finish() of the parts in order, each from the state
+///    the previous one returned, gives `dist` (IncDTW's reporting rule);
+///  * k = 0 and a threshold or lower_bound: speculate() of every part in parallel, then finish() in
+///    order, which recomputes the windows (usually a few) until the part's walk meets the true one;
+///  * k = 0 without either: search() (every distance) of every part, then finish().
+/// A part that does not start at window 0 of its series needs the state of the part before it;
+/// one that does needs, in list mode with k > 0, the previous series' whole `dist`.
+template <class T>
+class RundtwPart {
+  public:
+    RundtwPart(SeriesView<T> query, SeriesView<T> data, index_t first, index_t series, const RundtwOptions& opt,
+               const double* z_start = nullptr)
+        : opt_(opt) {
+        validate(opt);
+        detail::check_query(query, opt);
+        detail::check_searched(query, data, "C");
+        if (first < 0 || series < 0) throw std::invalid_argument("first and series must be >= 0");
+        if (opt.scale == WindowScaling::z && first > 0 && z_start == nullptr) {
+            throw std::invalid_argument("a part with z scaling after window 0 needs z_start");
+        }
+        q_ = detail::make_query(query, opt);
+        all_.resize(1);
+        detail::RunSeries<T>& s = all_[0];
+        s.x = data;
+        s.windows = data.length - query.length + 1;
+        s.first = first;
+        s.series = series;
+        detail::prepare_scaling(s, query.length, opt.scale, first > 0 ? z_start : nullptr);
+        detail::prepare_envelope(s, q_.radius);
+        rule_ = detail::report_rule(opt, q_, std::numeric_limits<index_t>::max());
+        threads_ = detail::search_threads(s.windows, query.length, opt.n_jobs);
+        dist_.resize(1);
+    }
+
+    index_t windows() const noexcept { return all_[0].windows; }
+
+    /// Phase 1 (k > 0, or k = 0 without a threshold or lower_bound): the candidates of this part
+    /// (k > 0) from the bound `tau` (the threshold, or smaller: any bound of the k-th distance).
+    std::vector<RundtwMatch<T>> search(double tau) {
+        const T t = tau < std::numeric_limits<double>::infinity() ? detail::threshold_as<T>(tau)
+                                                                   : std::numeric_limits<T>::infinity();
+        return with([&](auto& s) { return s.candidates(std::min(t, rule_.threshold), false); });
+    }
+
+    /// Phase 2 from a guessed state (k = 0 with a threshold or lower_bound), for finish() to correct.
+    void speculate() {
+        if (!rule_.speculative()) throw std::logic_error("speculate() is for k = 0 with a threshold or lower_bound");
+        std::vector<RundtwState<T>> start, end;
+        with([&](auto& s) {
+            s.speculate(dist_, start, end);
+            return 0;
+        });
+        spec_start_ = start[0];
+        spec_end_ = end[0];
+        speculated_ = true;
+    }
+
+    /// Phase 2 from the true state at the part's first window (the previous part's finish(); at
+    /// window 0 of a series the state after the previous series, or a default one for the first);
+    /// `prev_dist`: the previous series' whole dist (list mode, k > 0, at window 0). Returns the
+    /// state after the part; dist() is then final.
+    RundtwState<T> finish(RundtwState<T> state, const T* prev_dist = nullptr, index_t prev_len = 0) {
+        detail::RunSeries<T>& s = all_[0];
+        if (s.first == 0) {
+            if (rule_.k > 0 && s.series > 0 && prev_dist == nullptr) {
+                throw std::invalid_argument("finish() of window 0 of a later series needs the previous series' dist");
+            }
+            detail::begin_series(state, rule_, s.series, prev_dist, prev_len);
+        }
+        with([&](auto& search) {
+            using Tests = typename std::remove_reference_t<decltype(search)>::Tests;
+            Tests tests(q_);
+            if (speculated_) {
+                detail::Reporter<T, Tests>(s, rule_, tests, dist_[0].data()).fix_up(state, spec_start_, spec_end_, 0, s.windows);
+            } else {
+                detail::assign_large(dist_[0], static_cast<std::size_t>(s.windows), std::numeric_limits<T>::quiet_NaN());
+                detail::Reporter<T, Tests>(s, rule_, tests, dist_[0].data()).run(state, 0, s.windows, nullptr);
+            }
+            return 0;
+        });
+        return state;
+    }
+
+    /// The scaled query (length x dims, row-major).
+    const std::vector<T>& query() const noexcept { return q_.q; }
+    /// The part's `dist` (after speculate() or finish()).
+    const std::vector<T>& dist() const noexcept { return dist_[0]; }
+    /// How the part decided its windows.
+    RundtwCounter counter() const {
+        RundtwCounter c;
+        detail::Search<T, detail::Agg::abs_sum, false>::count_status(all_[0], c);
+        return c;
+    }
+
+    /// What a part found (per window: its status and distance or bound; the speculative walk), to
+    /// carry it to a later call on another machine: restore() it into a part made from the same data.
+    struct Saved {
+        std::vector<std::uint8_t> status;
+        std::vector<T> val, dist;
+        bool speculated = false;
+        RundtwState<T> spec_start, spec_end;
+    };
+    Saved save() const { return {all_[0].status, all_[0].val, dist_[0], speculated_, spec_start_, spec_end_}; }
+    void restore(Saved saved) {
+        const auto w = static_cast<std::size_t>(all_[0].windows);
+        if (saved.status.size() != w || saved.val.size() != w || (saved.speculated && saved.dist.size() != w)) {
+            throw std::invalid_argument("restore(): the saved part has another number of windows");
+        }
+        all_[0].status = std::move(saved.status);
+        all_[0].val = std::move(saved.val);
+        dist_[0] = std::move(saved.dist);
+        speculated_ = saved.speculated;
+        spec_start_ = std::move(saved.spec_start);
+        spec_end_ = std::move(saved.spec_end);
+    }
+
+  private:
+    template <class Fn>
+    decltype(auto) with(Fn&& fn) {
+        return detail::with_search(q_, all_, rule_, opt_.scale, threads_, opt_.part_windows, nullptr, fn);
+    }
+
+    RundtwOptions opt_;
+    detail::RunQuery<T> q_;
+    std::vector<detail::RunSeries<T>> all_;
+    detail::ReportRule<T> rule_;
+    int threads_ = 1;
+    std::vector<std::vector<T>> dist_;
+    bool speculated_ = false;
+    RundtwState<T> spec_start_, spec_end_;
+};
 
 }  // namespace incdtw
