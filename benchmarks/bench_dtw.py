@@ -501,6 +501,11 @@ def search(ctx: Context) -> None:
             t, r = best_time(lambda: incdtw.rundtw(Q, C, k=5, scale="z", ws=ws, n_jobs=jobs), max(1, ctx.repeat // 2))
             add(ctx, name, Row(name, "incdtw.rundtw", t, windows,
                                f"{windows / t / 1e6:.2f} M windows/s, best {int(r.knn_indices[0])}"), [])
+    Q = np.cumsum(np.random.default_rng(43).normal(size=n))
+    for jobs in (1, -1):  # IncDTW's default: no k, every local minimum reported (speculative parts)
+        name = f"rundtw no k |Q|=128 |C|={m} z ws=12, n_jobs={jobs}"
+        t, r = best_time(lambda: incdtw.rundtw(Q, C, scale="z", ws=ws, n_jobs=jobs), max(1, ctx.repeat // 2))
+        add(ctx, name, Row(name, "incdtw.rundtw", t, windows, f"{windows / t / 1e6:.2f} M windows/s"), [])
     if dtai is None:
         return
     from dtaidistance.subsequence import dtw as dtai_sub
@@ -520,6 +525,58 @@ def search(ctx: Context) -> None:
     add(ctx, name, Row(name, "incdtw.rundtw(n_jobs=1)", t, 20_000, f"{20_000 / t / 1e6:.2f} M windows/s"),
         [Row(name, "dtaidistance subsequence_search", tp, 20_000,
              f"{20_000 / tp / 1e6:.3f} M windows/s (normalisation not timed), same best: {same}")])
+
+
+@workload("dask")
+def dask_cluster(ctx: Context) -> None:
+    """incdtw.distributed on a LocalCluster of single-threaded worker processes (n_jobs=1 in each):
+    2 workers against 1 (the ratio column: 1-worker time / 2-worker time), and the local function
+    with n_jobs=1. A distance matrix of 2,000 random walks of 128 (issue 8's goal: 1.8x), the same
+    in tiles of 25 series (the per-tile overhead), and rundtw over 1,000,000 points with and without
+    k. On a 2-core machine the scheduler and this process share the cores with the workers."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover
+        print("dask: dask.distributed is not installed, skipped")
+        return
+    from incdtw import distributed as idist
+
+    k, length = (400 if ctx.quick else 2000), 128
+    rng = np.random.default_rng(8)
+    X = [np.cumsum(rng.normal(size=length)) for _ in range(k)]
+    pairs = k * (k - 1) // 2
+    m = 100_000 if ctx.quick else 1_000_000
+    C = np.cumsum(rng.normal(size=m))
+    Q = C[5000:5128] + rng.normal(scale=0.1, size=128)
+    windows = m - 127
+    repeat = max(1, ctx.repeat // 2)
+    jobs = {
+        f"dtw_dismat {k} x {length}": (lambda c: idist.dtw_dismat(X, client=c, n_jobs=1).dismat,
+                                       lambda: incdtw.dtw_dismat(X, n_jobs=1).dismat, pairs * length * length),
+        f"dtw_dismat {k} x {length}, tiles of 25": (lambda c: idist.dtw_dismat(X, client=c, n_jobs=1, tile=25).dismat,
+                                                    None, pairs * length * length),
+        f"rundtw |C|={m} z ws=12, no k": (lambda c: idist.rundtw(Q, C, client=c, scale="z", ws=12, n_jobs=1).dist,
+                                          lambda: incdtw.rundtw(Q, C, scale="z", ws=12, n_jobs=1).dist, windows),
+        f"rundtw |C|={m} z ws=12, k=5": (lambda c: idist.rundtw(Q, C, client=c, k=5, scale="z", ws=12,
+                                                                  n_jobs=1).knn_indices,
+                                         lambda: incdtw.rundtw(Q, C, k=5, scale="z", ws=12, n_jobs=1).knn_indices,
+                                         windows),
+    }
+    times: dict[tuple[str, int], tuple[float, object]] = {}
+    for workers in (1, 2):
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                               scheduler_port=0, host="127.0.0.1")
+        with Client(cluster) as client:
+            for name, (run, _, _) in jobs.items():
+                times[(name, workers)] = best_time(lambda: run(client), repeat)
+        cluster.close()
+    for name, (_, local, cells) in jobs.items():
+        (t1, r1), (t2, r2) = times[(name, 1)], times[(name, 2)]
+        peers = [Row(name, "incdtw.distributed, 1 worker", t1, cells, f"same: {same(r1, r2)}")]
+        if local is not None:
+            tl, rl = best_time(local, repeat)
+            peers.append(Row(name, "incdtw local, n_jobs=1", tl, cells, f"same: {same(rl, r2)}"))
+        add(ctx, name, Row(name, "incdtw.distributed, 2 workers", t2, cells), peers)
 
 
 @workload("dismat-accel")

@@ -89,12 +89,20 @@ py::dict saved_to_py(typename RundtwPart<T>::Saved&& s) {
                     "spec_end"_a = state_to_py(s.spec_end));
 }
 
+/// A 1-D array's values (copied from its buffer, not element by element).
+template <class V>
+std::vector<V> array_values(const py::handle& h, const char* name) {
+    const auto a = py::array_t<V, py::array::c_style | py::array::forcecast>::ensure(h);
+    if (!a || a.ndim() != 1) throw py::value_error(std::string("saved: ") + name + " must be a 1-D array");
+    return std::vector<V>(a.data(), a.data() + a.size());
+}
+
 template <class T>
 typename RundtwPart<T>::Saved saved_from_py(const py::dict& d) {
     typename RundtwPart<T>::Saved s;
-    s.status = d["status"].cast<std::vector<std::uint8_t>>();
-    s.val = d["val"].cast<std::vector<T>>();
-    s.dist = d["dist"].cast<std::vector<T>>();
+    s.status = array_values<std::uint8_t>(d["status"], "status");
+    s.val = array_values<T>(d["val"], "val");
+    s.dist = array_values<T>(d["dist"], "dist");
     s.speculated = d["speculated"].cast<bool>();
     s.spec_start = state_from_py<T>(d["spec_start"]);
     s.spec_end = state_from_py<T>(d["spec_end"]);

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import operator
+import os
 from typing import Any, Optional
 
 import numpy as np
@@ -31,7 +32,7 @@ import numpy as np
 from . import _core
 from . import _validate as v
 from ._progress import Progress
-from ._results import DismatResult, DisvecResult
+from ._results import DismatResult, DisvecResult, RundtwResult
 from .search import _prepare, _result
 from .collection import _condensed_start, _cross_collections, _input, _options, _square, _with_collection, as_collection
 
@@ -101,16 +102,55 @@ def _triangle_tile(xs: list[np.ndarray], opts: dict[str, Any]) -> np.ndarray:
     return _core.dtw_dismat(xs, **opts) if len(xs) > 1 else np.empty(0, dtype=xs[0].dtype)
 
 
-def _gather(client: Any, futures: dict, progress: bool, desc: str) -> dict:
+def _square_block(condensed: np.ndarray, size: int) -> np.ndarray:
+    return _square(condensed, size)
+
+
+def _progress_mode(progress: Any) -> Any:
+    if isinstance(progress, str):
+        if progress != "dask":
+            raise ValueError(f"progress must be True, False or 'dask', got {progress!r}")
+        return progress
+    return v.check_flag(progress, "progress")
+
+
+def _gather(client: Any, futures: dict, progress: Any, desc: str, on_result: Any) -> None:
+    """on_result(key, value) for every future as it finishes; each is released once handled, so
+    the results never have to be in memory all at once. ``progress``: incdtw's bar (True) or
+    Dask's (``"dask"``)."""
     from dask.distributed import as_completed
 
-    out = {}
+    if progress == "dask":
+        from dask.distributed import progress as dask_progress
+
+        dask_progress(list(futures.values()), notebook=False)
     keys = {f.key: key for key, f in futures.items()}
-    with Progress(len(futures), desc, enabled=progress, unit="tiles") as bar:
+    with Progress(len(futures), desc, enabled=progress is True, unit="tiles") as bar:
         for future in as_completed(list(futures.values())):
-            out[keys[future.key]] = future.result()
+            key = keys[future.key]
+            on_result(key, future.result())
+            futures.pop(key)
+            future.release()
             bar.update(1)
-    return out
+
+
+def _output(out: Any, shape: tuple, dtype: np.dtype, what: str) -> np.ndarray:
+    """The array the tiles are written into: in memory (refused before allocating when it would not
+    fit), or a ``.npy`` file mapped into memory (results larger than memory)."""
+    if out is None:
+        v.ensure_fits(int(np.prod(shape, dtype=np.float64)) * dtype.itemsize, what,
+                      "write it to a file (out='result.npy') or keep it on the cluster (return_dask=True)")
+        return np.empty(shape, dtype=dtype)
+    path = os.fspath(out) if isinstance(out, (str, os.PathLike)) else None
+    if path is None or not path.endswith(".npy"):
+        raise ValueError(f"out must be the path of a .npy file, got {out!r}")
+    return np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=shape)
+
+
+def _dask_block(future: Any, shape: tuple, dtype: np.dtype) -> Any:
+    import dask.array as da
+
+    return da.from_delayed(future, shape=shape, dtype=dtype)
 
 
 def dtw_dismat(
@@ -125,7 +165,9 @@ def dtw_dismat(
     n_jobs: Any = -1,
     tile: Optional[int] = None,
     retries: int = 3,
-    progress: bool = False,
+    progress: Any = False,
+    out: Any = None,
+    return_dask: bool = False,
 ) -> DismatResult:
     """:func:`incdtw.dtw_dismat` on a Dask cluster: the same result, bit for bit.
 
@@ -141,19 +183,34 @@ def dtw_dismat(
         Series per row block of the tiles (default: :func:`tile_rows`).
     retries : int, default 3
         Times a tile is recomputed when its worker dies.
-    progress : bool
-        A progress bar over the tiles.
+    progress : bool or "dask"
+        A progress bar over the tiles: incdtw's (``True``: tqdm, or a counter on stderr) or Dask's
+        text bar (``"dask"``; the dashboard shows the tasks too).
+    out : str or path, optional
+        Write the result into this ``.npy`` file, tile by tile as they finish, and return it mapped
+        into memory (``numpy.load(out, mmap_mode="r")`` reads it later): for results larger than
+        memory. Without it the result is refused before anything is sent when it would not fit.
+    return_dask : bool
+        Return the square matrix as a ``dask.array`` whose blocks stay on the workers (nothing is
+        gathered; ``.to_zarr()``, ``.store()`` or slicing work as usual); the series blocks are its
+        chunks.
     """
     opts = _options(dist_method, step_pattern, normalize, ws, threshold, n_jobs)
     matrix = v.check_flag(return_matrix, "return_matrix")
-    show = v.check_flag(progress, "progress")
+    show = _progress_mode(progress)
     tries = v.check_count(retries, "retries", 0)
+    lazy = v.check_flag(return_dask, "return_dask")
+    if lazy and out is not None:
+        raise ValueError("out and return_dask=True exclude each other")
     series = as_collection(lot)
     if len(series) < 2:
         raise ValueError("lot must hold at least two series for a distance matrix")
     _check_feasible(series, "lot", series, "lot", opts["ws"])
-    c = _client(client)
     k = len(series)
+    dtype = series[0].dtype
+    shape = (k, k) if matrix or lazy else (k * (k - 1) // 2,)
+    result = None if lazy else _output(out, shape, dtype, f"the distance matrix of {k} series")
+    c = _client(client)
     lengths = [len(s) for s in series]
     size = v.check_count(tile, "tile", 1) if tile is not None else tile_rows(
         lengths, float(np.mean(lengths)), len(c.scheduler_info()["workers"]) or 1)
@@ -164,26 +221,50 @@ def dtw_dismat(
         futures[(bi, bi)] = c.submit(_triangle_tile, scattered[bi], opts, retries=tries, pure=False)
         for bj in range(bi + 1, len(blocks)):
             futures[(bi, bj)] = c.submit(_cross_tile, scattered[bi], scattered[bj], opts, retries=tries, pure=False)
-    tiles = _gather(c, futures, show, "dtw_dismat")
-    condensed: Optional[np.ndarray] = None
-    for (bi, bj), values in tiles.items():
-        if condensed is None:
-            condensed = np.empty(k * (k - 1) // 2, dtype=values.dtype)
+    if lazy:
+        import dask.array as da
+
+        span = [b - a for a, b in blocks]
+        grid = [[None] * len(blocks) for _ in blocks]
+        for (bi, bj), f in futures.items():
+            if bi == bj:
+                sq = c.submit(_square_block, f, span[bi], retries=tries, pure=False)
+                grid[bi][bi] = _dask_block(sq, (span[bi], span[bi]), dtype)
+            else:
+                grid[bi][bj] = _dask_block(f, (span[bi], span[bj]), dtype)
+                grid[bj][bi] = grid[bi][bj].T
+        return DismatResult(input=_input(opts), dismat=da.block(grid))
+    assert result is not None
+
+    def place(key: tuple, values: np.ndarray) -> None:
+        bi, bj = key
         a, b = blocks[bi]
+        if matrix:
+            if bi == bj:
+                block = _square(values, b - a)
+                result[a:b, a:b] = block
+            else:
+                c0, c1 = blocks[bj]
+                result[a:b, c0:c1] = values
+                result[c0:c1, a:b] = values.T
+            return
         if bi == bj:  # the block's own pairs, condensed in the block's order
             t = 0
             for i in range(a, b):
                 n = b - i - 1
                 start = _condensed_start(i, k)  # (i, i + 1)
-                condensed[start : start + n] = values[t : t + n]
+                result[start : start + n] = values[t : t + n]
                 t += n
         else:
             c0, c1 = blocks[bj]
             for i in range(a, b):
                 start = _condensed_start(i, k) + c0 - i - 1  # (i, c0)
-                condensed[start : start + c1 - c0] = values[i - a]
-    assert condensed is not None
-    return DismatResult(input=_input(opts), dismat=_square(condensed, k) if matrix else condensed)
+                result[start : start + c1 - c0] = values[i - a]
+
+    _gather(c, futures, show, "dtw_dismat", place)
+    if isinstance(result, np.memmap):
+        result.flush()
+    return DismatResult(input=_input(opts), dismat=result)
 
 
 def dtw_cdist(
@@ -198,15 +279,23 @@ def dtw_cdist(
     n_jobs: Any = -1,
     tile: Optional[int] = None,
     retries: int = 3,
-    progress: bool = False,
-) -> np.ndarray:
+    progress: Any = False,
+    out: Any = None,
+    return_dask: bool = False,
+) -> Any:
     """:func:`incdtw.dtw_cdist` on a Dask cluster: the same matrix, bit for bit (parameters as in
-    :func:`dtw_dismat` of this module)."""
+    :func:`dtw_dismat` of this module; ``return_dask=True`` returns a ``dask.array`` whose blocks
+    are the tiles)."""
     opts = _options(dist_method, step_pattern, normalize, ws, threshold, n_jobs)
-    show = v.check_flag(progress, "progress")
+    show = _progress_mode(progress)
     tries = v.check_count(retries, "retries", 0)
+    lazy = v.check_flag(return_dask, "return_dask")
+    if lazy and out is not None:
+        raise ValueError("out and return_dask=True exclude each other")
     xs, ys = _cross_collections(X, Y)
     _check_feasible(xs, "X", ys, "Y", opts["ws"])
+    dtype = xs[0].dtype
+    result = None if lazy else _output(out, (len(xs), len(ys)), dtype, f"the {len(xs)} x {len(ys)} distance matrix")
     c = _client(client)
     workers = len(c.scheduler_info()["workers"]) or 1
     ylen = float(np.mean([len(s) for s in ys]))
@@ -217,12 +306,21 @@ def dtw_cdist(
     yf = xf if Y is None and ysize == size else c.scatter([ys[a:b] for a, b in yb], hash=False, broadcast=True)
     futures = {(i, j): c.submit(_cross_tile, xf[i], yf[j], opts, retries=tries, pure=False)
                for i in range(len(xb)) for j in range(len(yb))}
-    tiles = _gather(c, futures, show, "dtw_cdist")
-    first = next(iter(tiles.values()))
-    out = np.empty((len(xs), len(ys)), dtype=first.dtype)
-    for (i, j), values in tiles.items():
-        out[xb[i][0] : xb[i][1], yb[j][0] : yb[j][1]] = values
-    return out
+    if lazy:
+        import dask.array as da
+
+        return da.block([[_dask_block(futures[(i, j)], (xb[i][1] - xb[i][0], yb[j][1] - yb[j][0]), dtype)
+                          for j in range(len(yb))] for i in range(len(xb))])
+    assert result is not None
+
+    def place(key: tuple, values: np.ndarray) -> None:
+        i, j = key
+        result[xb[i][0] : xb[i][1], yb[j][0] : yb[j][1]] = values
+
+    _gather(c, futures, show, "dtw_cdist", place)
+    if isinstance(result, np.memmap):
+        result.flush()
+    return result
 
 
 def dtw_disvec(
@@ -237,7 +335,7 @@ def dtw_disvec(
     n_jobs: Any = -1,
     tile: Optional[int] = None,
     retries: int = 3,
-    progress: bool = False,
+    progress: Any = False,
 ) -> DisvecResult:
     """:func:`incdtw.dtw_disvec` on a Dask cluster: the same distances, bit for bit."""
     opts = _options(dist_method, step_pattern, normalize, ws, threshold, n_jobs)
@@ -285,8 +383,8 @@ def rundtw(
     n_jobs: Any = -1,
     chunk: Optional[int] = None,
     retries: int = 3,
-    progress: bool = False,
-):
+    progress: Any = False,
+) -> RundtwResult:
     """:func:`incdtw.rundtw` on a Dask cluster: the same result, bit for bit (``dist``, the k
     nearest windows and their distances; ``counter`` describes how the chunks decided).
 
@@ -314,7 +412,7 @@ def rundtw(
     """
     args = _prepare(Q, C, dist_method, step_pattern, k, scale, ws, threshold, lower_bound, overlap_tol, return_QC,
                     normalize, n_jobs)
-    show = v.check_flag(progress, "progress")
+    show = _progress_mode(progress)
     tries = v.check_count(retries, "retries", 0)
     size = v.check_count(chunk, "chunk", 1) if chunk is not None else None
     c = _client(client)
@@ -372,15 +470,15 @@ def rundtw(
         states.append(submit(operator.getitem, fin, "state"))
         dists.append(submit(operator.getitem, fin, "dist"))
     cand = [submit(operator.itemgetter("values", "positions"), f) for f in phase1] if kk > 0 else []
-    wanted = {("fin", i): f for i, f in enumerate(finished)}
-    results = _gather(c, wanted, show, "rundtw")
+    results: dict = {}
+    _gather(c, dict(enumerate(finished)), show, "rundtw", results.__setitem__)
     found = c.gather(cand) if cand else []
 
     pieces: list[list[np.ndarray]] = [[] for _ in series]
     counter: dict[str, int] = {}
     query = None
     for i, (si, _, _) in enumerate(chunks):
-        r = results[("fin", i)]
+        r = results[i]
         pieces[si].append(r["dist"])
         for key, value in r["counter"].items():
             counter[key] = counter.get(key, 0) + int(value)

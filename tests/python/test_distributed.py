@@ -203,3 +203,55 @@ def test_chunk_rule():
     assert idist.chunk_windows(2_000_000, workers=2) == 250_000  # four chunks per worker
     assert idist.chunk_windows(10_000, workers=2) == 20_000  # small searches: one chunk
     assert idist.chunk_windows(10**10, workers=2) == 1 << 22
+
+
+@pytest.mark.parametrize("matrix", [False, True])
+def test_results_larger_than_memory_go_to_a_npy_file_or_stay_on_the_cluster(client, tmp_path, matrix):
+    X, _ = incdtw.datasets.warped_classes(n_per_class=5, length=40, seed=7)
+    want = incdtw.dtw_dismat(X, return_matrix=matrix).dismat
+    path = tmp_path / "d.npy"
+    got = idist.dtw_dismat(X, client=client, tile=3, return_matrix=matrix, out=path).dismat
+    assert same_bits(np.asarray(got), want)
+    assert same_bits(np.load(path), want)
+    lazy = idist.dtw_dismat(X, client=client, tile=3, return_dask=True).dismat
+    assert type(lazy).__module__.startswith("dask.array") and lazy.chunks[0] == (3,) * 6 + (2,)
+    assert same_bits(lazy.compute(), incdtw.dtw_dismat(X, return_matrix=True).dismat)
+    ys = X[:7]
+    assert same_bits(np.asarray(idist.dtw_cdist(X, ys, client=client, tile=4, out=tmp_path / "c.npy")),
+                     incdtw.dtw_cdist(X, ys))
+    assert same_bits(idist.dtw_cdist(X, ys, client=client, tile=4, return_dask=True).compute(), incdtw.dtw_cdist(X, ys))
+
+
+def test_a_result_that_does_not_fit_is_refused_before_sending(client, monkeypatch):
+    from incdtw import _validate
+
+    monkeypatch.setattr(_validate, "available_memory", lambda: 1 << 20)
+    X = [np.zeros(3)] * 3000  # a 3000 x 3000 float64 result: 69 MiB
+    with pytest.raises(MemoryError, match="out='result.npy'"):
+        idist.dtw_cdist(X, client=client)
+    with pytest.raises(MemoryError, match="distance matrix of 5000 series"):
+        idist.dtw_dismat([np.zeros(3)] * 5000, client=client)
+
+
+def test_output_errors(client, tmp_path):
+    X = [np.arange(5.0), np.arange(6.0), np.arange(4.0)]
+    with pytest.raises(ValueError, match="out must be the path of a .npy file"):
+        idist.dtw_dismat(X, client=client, out=tmp_path / "d.txt")
+    with pytest.raises(ValueError, match="exclude each other"):
+        idist.dtw_cdist(X, client=client, out=tmp_path / "d.npy", return_dask=True)
+    with pytest.raises(ValueError, match="progress"):
+        idist.dtw_dismat(X, client=client, progress="tqdm")
+
+
+def test_progress_bars(client, capsys):
+    X, _ = incdtw.datasets.warped_classes(n_per_class=3, length=30, seed=8)
+    want = incdtw.dtw_dismat(X).dismat
+    assert same_bits(idist.dtw_dismat(X, client=client, tile=4, progress=True).dismat, want)
+    assert "dtw_dismat" in capsys.readouterr().err  # incdtw's bar (tqdm)
+    assert same_bits(idist.dtw_dismat(X, client=client, tile=4, progress="dask").dismat, want)
+    assert "100% Completed" in capsys.readouterr().out  # Dask's text bar
+    rng = np.random.default_rng(1)
+    C = np.cumsum(rng.normal(size=3000))
+    r = idist.rundtw(C[:30], C, client=client, chunk=500, progress="dask")
+    assert same_search(r, incdtw.rundtw(C[:30], C))
+    assert "100% Completed" in capsys.readouterr().out
