@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import operator
 import os
+import uuid
 from typing import Any, Optional
 
 import numpy as np
@@ -56,24 +57,35 @@ def _client(client: Any) -> Any:
     return client
 
 
-def tile_rows(lengths: list[int], other_cells: float, workers: int, cells_per_tile: float = 2.5e9) -> int:
+def tile_rows(lengths: list[int], other_cells: float, workers: int, cells_per_tile: float = 2.5e9,
+              memory: int = 0) -> int:
     """Series per row block: square-ish tiles of about ``cells_per_tile`` DTW cells (2.5e9: about
-    0.25 s of one core), but small enough for about four tiles per worker; one tile when the whole
-    job is smaller than that. ``other_cells``: the mean length of the series on the other side.
+    0.25 s of one core), but small enough for about four tiles per worker, and for a tile's result
+    (8 bytes per pair) to take at most 1/16 of ``memory`` (a worker's memory limit; 0: none); one
+    tile when the whole job is smaller than that. ``other_cells``: the mean length of the series on
+    the other side.
 
     Measured (2,000 series of 128, 2 single-threaded workers on a 2-core machine, where the
-    scheduler and the client share the cores with the workers): tiles of 111, 250, 400 and 670
-    series gave 1.67x, 1.78x, 1.81x and 1.70x over one worker; smaller tiles pay more per-task
-    overhead, larger ones balance worse."""
+    scheduler and the client share the cores with the workers): about 3 ms of overhead per task,
+    so tiles of 25 series (3,240 tasks) take 11 s against 2.3 s with this rule (21 tiles of 334
+    series, 1.8x over one worker)."""
     k = len(lengths)
     if k == 0:
         return 1
     pair = float(np.mean(lengths)) * max(float(other_cells), 1.0)  # cells of one pair
-    if k * k * pair <= cells_per_tile:
+    fits = int(math.isqrt(max(int(memory), 0) // 128)) if memory else 4096  # rows^2 * 8 <= memory / 16
+    if k * k * pair <= cells_per_tile and k <= fits:
         return k
     rows = math.ceil(math.sqrt(cells_per_tile / pair))
     balance = max(1, math.floor(k / math.sqrt(8 * max(int(workers), 1))))  # (k / rows)^2 / 2 >= 4 workers
-    return int(max(1, min(rows, balance, 4096, k)))
+    return int(max(1, min(rows, balance, 4096, fits, k)))
+
+
+def _workers(client: Any) -> tuple[int, int]:
+    """The number of workers and the smallest memory limit among them (0: none)."""
+    info = client.scheduler_info()["workers"]
+    limits = [int(w.get("memory_limit") or 0) for w in info.values()]
+    return len(info) or 1, min((m for m in limits if m > 0), default=0)
 
 
 def _check_feasible(xs: list[np.ndarray], xname: str, ys: list[np.ndarray], yname: str, ws: Any) -> None:
@@ -233,8 +245,9 @@ def dtw_dismat(
     result = None if lazy else _output(out, shape, dtype, f"the distance matrix of {k} series")
     c = _client(client)
     lengths = [len(s) for s in series]
+    workers, memory = _workers(c)
     size = v.check_count(tile, "tile", 1) if tile is not None else tile_rows(
-        lengths, float(np.mean(lengths)), len(c.scheduler_info()["workers"]) or 1)
+        lengths, float(np.mean(lengths)), workers, memory=memory)
     blocks = _blocks(k, size)
     scattered = _scatter_blocks(c, series, blocks)
     # The largest tasks first (Dask runs them roughly in the order submitted): the cross tiles, then
@@ -321,10 +334,12 @@ def dtw_cdist(
     dtype = xs[0].dtype
     result = None if lazy else _output(out, (len(xs), len(ys)), dtype, f"the {len(xs)} x {len(ys)} distance matrix")
     c = _client(client)
-    workers = len(c.scheduler_info()["workers"]) or 1
+    workers, memory = _workers(c)
     ylen = float(np.mean([len(s) for s in ys]))
-    size = v.check_count(tile, "tile", 1) if tile is not None else tile_rows([len(s) for s in xs], ylen, workers)
-    ysize = v.check_count(tile, "tile", 1) if tile is not None else tile_rows([len(s) for s in ys], ylen, workers)
+    size = v.check_count(tile, "tile", 1) if tile is not None else tile_rows([len(s) for s in xs], ylen, workers,
+                                                                             memory=memory)
+    ysize = v.check_count(tile, "tile", 1) if tile is not None else tile_rows([len(s) for s in ys], ylen, workers,
+                                                                              memory=memory)
     xb, yb = _blocks(len(xs), size), _blocks(len(ys), ysize)
     xf = _scatter_blocks(c, xs, xb)
     yf = xf if Y is None and ysize == size else _scatter_blocks(c, ys, yb)
@@ -382,6 +397,33 @@ def chunk_windows(windows: int, workers: int, min_windows: int = 20_000, max_win
 def _part(action: str, q: np.ndarray, data: np.ndarray, where: tuple, opts: dict[str, Any], **kw: Any) -> dict:
     first, series, z_start = where
     return _core.rundtw_part(action, q, data, first=first, series=series, z_start=z_start, **opts, **kw)
+
+
+def _search(q: np.ndarray, data: np.ndarray, where: tuple, opts: dict[str, Any], tau: float,
+            shared: Optional[str]) -> dict:
+    """Phase 1 of a chunk from the best bound of the k-th distance known when it starts: the seed's,
+    or a smaller one that a finished chunk published in the Dask Variable ``shared`` (v_k of a
+    chunk's candidates bounds v_k of all windows: detail/knn.hpp). The bound only decides what the
+    search may skip, so a stale or lost value costs time, never a wrong result."""
+    var = None
+    if shared is not None:
+        from dask.distributed import Variable
+
+        try:
+            var = Variable(shared)
+            tau = min(tau, float(var.get(timeout=5)))
+        except Exception:  # pragma: no cover - the variable is an optimisation only
+            var = None
+    out = _part("search", q, data, where, opts, tau=tau)
+    k, overlap = opts["k"], len(q) - opts["overlap_tol"]
+    if var is not None and len(out["values"]) >= k:
+        picks = _core.rundtw_select(out["values"], np.zeros(len(out["values"]), np.intp), out["positions"], k, overlap)[0]
+        if len(picks) == k and float(picks[-1]) < tau:
+            try:
+                var.set(min(float(picks[-1]), float(var.get(timeout=5))))
+            except Exception:  # pragma: no cover
+                pass
+    return out
 
 
 def _finish(q: np.ndarray, data: np.ndarray, where: tuple, opts: dict[str, Any], saved: dict, state: Any,
@@ -448,7 +490,7 @@ def rundtw(
     use_ea = opts["lower_bound"] or kk > 0 or opts["threshold"] is not None
     speculative = kk == 0 and use_ea
     if size is None:
-        size = chunk_windows(sum(windows), len(c.scheduler_info()["workers"]) or 1)
+        size = chunk_windows(sum(windows), _workers(c)[0])
 
     chunks = []  # (series, first window, end window)
     for si, w in enumerate(windows):
@@ -475,10 +517,19 @@ def rundtw(
     def submit(fn: Any, *a: Any, **kw: Any) -> Any:
         return c.submit(fn, *a, retries=tries, pure=False, **kw)
 
+    shared = None
+    if kk > 0 and len(chunks) > 2:  # chunks publish their bounds for the chunks that start later
+        from dask.distributed import Variable
+
+        shared = f"incdtw-rundtw-tau-{uuid.uuid4().hex}"
+        variable = Variable(shared, client=c)
+        variable.set(tau)
     phase1 = []
     for i in range(len(chunks)):
-        action = "speculate" if speculative else "search"
-        phase1.append(submit(_part, action, q, data[i], where[i], opts, tau=tau))
+        if speculative:
+            phase1.append(submit(_part, "speculate", q, data[i], where[i], opts))
+        else:
+            phase1.append(submit(_search, q, data[i], where[i], opts, tau, shared))
     finished, states, dists = [], [], []
     for i, (si, b, e) in enumerate(chunks):
         saved = submit(operator.getitem, phase1[i], "saved")
@@ -507,6 +558,8 @@ def rundtw(
         for key, value in r["counter"].items():
             counter[key] = counter.get(key, 0) + int(value)
         query = r["query"] if query is None else query
+    if shared is not None:
+        variable.delete()
     dist = [np.concatenate(p) for p in pieces]
     knn_values = knn_indices = knn_series = None
     if kk > 0:

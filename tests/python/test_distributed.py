@@ -107,6 +107,9 @@ def test_tile_rule():
     # few series: at least about four tiles per worker
     assert idist.tile_rows([5000] * 40, 5000.0, workers=2) == 10
     assert idist.tile_rows([10] * 5, 10.0, workers=8) == 5  # tiny work: one tile
+    # a worker with 256 MiB: a tile's result takes at most 16 MiB (1,448 x 1,448 pairs)
+    assert idist.tile_rows([10] * 100_000, 10.0, workers=2, memory=1 << 28) == 1448
+    assert idist.tile_rows([10] * 2000, 10.0, workers=2, memory=1 << 20) == 90  # not one tile
 
 
 def same_search(a, b) -> bool:
@@ -184,6 +187,16 @@ def test_rundtw_a_worker_killed_mid_run_still_gives_the_whole_result(client):
     assert not thread.is_alive()
     assert same_search(result["r"], want)
     client.wait_for_workers(2, timeout=30)
+
+
+def test_rundtw_with_a_closed_client_is_a_clear_error():
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0",
+                                       scheduler_port=0)
+    c = distributed.Client(cluster)
+    c.close()
+    cluster.close()
+    with pytest.raises(ValueError, match="client is closed"):
+        idist.rundtw(np.zeros(3), np.arange(10.0), client=c)
 
 
 def test_rundtw_bad_input_gives_the_local_errors(client):
