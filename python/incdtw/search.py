@@ -123,9 +123,11 @@ def rundtw(
         IncDTW's old name of ``scale`` (a ``DeprecationWarning``); ``scale=True``/``False`` are
         IncDTW's old ``"01"``/``"none"`` (also deprecated).
     n_jobs : int or None, default -1
-        Threads for the k-NN search and for computing every distance, as scikit-learn counts them
-        (``-1`` = all cores, ``-2`` = all but one, ``None`` = one); results do not depend on it,
-        bit for bit.
+        Threads, as scikit-learn counts them (``-1`` = all cores, ``-2`` = all but one, ``None`` =
+        one), for searches of more than about 2e6 window cells: parts of the windows are searched
+        in parallel (for the k-NN; without ``k``, IncDTW's reporting rule runs in parts from a
+        guessed state and each part is corrected until it meets the true one). Results do not
+        depend on it, bit for bit; only ``counter`` does.
     progress : bool, default False
         Show a progress bar (tqdm if installed, else a counter on stderr) while the search runs;
         it never changes a result.
