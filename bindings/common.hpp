@@ -70,10 +70,23 @@ MatrixView<T> matrix_view(const py::array& a, const char* name) {
 }
 
 /// fn() with the GIL released (the arguments' views are read before, the results converted after).
+/// Ctrl-C stops it: the computations check a Cancellation (cancel.hpp) whose poll, on this thread
+/// every 50 ms, takes the GIL and runs Python's signal handlers; KeyboardInterrupt (or whatever a
+/// handler raised) then propagates from here.
 template <class Fn>
 decltype(auto) without_gil(Fn&& fn) {
-    py::gil_scoped_release nogil;
-    return fn();
+    Cancellation cancel([] {
+        py::gil_scoped_acquire gil;
+        return PyErr_CheckSignals() != 0;
+    });
+    CancellationScope scope(cancel);
+    try {
+        py::gil_scoped_release nogil;
+        return fn();
+    } catch (const Cancelled&) {
+        if (PyErr_Occurred() != nullptr) throw py::error_already_set();
+        throw;
+    }
 }
 
 /// The binding pattern for two series: dtype dispatch, views read with the GIL held,

@@ -2,6 +2,7 @@
 /// Umbrella header of the incdtw library: includes every public header, nothing else.
 
 #include "barycenter.hpp"
+#include "cancel.hpp"
 #include "collection.hpp"
 #include "cost_matrix.hpp"
 #include "dtw.hpp"

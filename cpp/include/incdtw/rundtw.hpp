@@ -531,8 +531,9 @@ void begin_series(ReportState<T>& st, const ReportRule<T>& rule, index_t si, con
 template <class T, class Tests>
 class Reporter {
   public:
-    Reporter(RunSeries<T>& s, const ReportRule<T>& rule, Tests& tests, T* dist)
-        : s_(s), rule_(rule), tests_(tests), dist_(dist) {}
+    /// `cancel`: checked every 1,024 windows (cancel.hpp; null: none).
+    Reporter(RunSeries<T>& s, const ReportRule<T>& rule, Tests& tests, T* dist, Cancellation* cancel = nullptr)
+        : s_(s), rule_(rule), tests_(tests), dist_(dist), cancel_(cancel) {}
 
     /// Window j (of s) at `limit`: its distance when reported, NaN otherwise.
     T report(index_t j, T limit) {
@@ -585,6 +586,7 @@ class Reporter {
     void run(ReportState<T>& st, index_t jb, index_t je, RundtwProgress* progress) {
         std::int64_t counted = 0;
         for (index_t j = jb; j < je; ++j) {
+            if ((j & 1023) == 0) interruption_point(cancel_);
             step(st, j);
             if (progress != nullptr && ((j - jb + 1) & 0xFFFF) == 0) {
                 progress->done.fetch_add(0x10000, std::memory_order_relaxed);
@@ -618,6 +620,7 @@ class Reporter {
     /// for rule.speculative(). Returns the windows recomputed.
     index_t fix_up(ReportState<T>& st, ReportState<T> spec, const ReportState<T>& spec_end, index_t jb, index_t je) {
         for (index_t j = jb; j < je; ++j) {
+            if ((j & 1023) == 0) interruption_point(cancel_);
             if (st.same_walk(spec)) {
                 st.bsfiw = spec_end.bsfiw;
                 st.ix = spec_end.ix;
@@ -636,6 +639,7 @@ class Reporter {
     const ReportRule<T>& rule_;
     Tests& tests_;
     T* dist_;
+    Cancellation* cancel_;
 };
 
 /// Threads for a search: one below about 2e6 window cells (less than a millisecond of work).
@@ -674,7 +678,8 @@ class Search {
 
     Search(const RunQuery<T>& q, std::vector<RunSeries<T>>& all, const ReportRule<T>& rule, int threads,
            index_t part_windows, RundtwProgress* progress)
-        : q_(q), all_(all), rule_(rule), threads_(threads), part_windows_(part_windows), progress_(progress) {}
+        : q_(q), all_(all), rule_(rule), threads_(threads), part_windows_(part_windows), progress_(progress),
+          cancel_(current_cancellation()) {}
 
     /// Phase 1 (k > 0: the candidates of every part; without a threshold and k = 0: every
     /// distance). `tau0`: a bound of the k-th distance known beforehand (or the threshold); `seed`:
@@ -693,7 +698,10 @@ class Search {
             Tests tests(q_);
             RunSeries<T>& s = all_[static_cast<std::size_t>(part.series)];
             if (full) {
-                for (index_t j = part.begin; j < part.end; ++j) tests.evaluate(s, j, std::numeric_limits<T>::infinity());
+                for (index_t j = part.begin; j < part.end; ++j) {
+                    if ((j & 1023) == 0) interruption_point(cancel_);
+                    tests.evaluate(s, j, std::numeric_limits<T>::infinity());
+                }
             } else {
                 found[static_cast<std::size_t>(p)] = search_range(s, part.begin, part.end, tau0, tests).candidates();
             }
@@ -714,7 +722,7 @@ class Search {
             const auto& prev = i > 0 ? dist[i - 1] : dist[i];
             begin_series(st, rule_, s.series, prev.data(), static_cast<index_t>(prev.size()));
             assign_large(dist[i], static_cast<std::size_t>(s.windows), std::numeric_limits<T>::quiet_NaN());
-            Reporter<T, Tests>(s, rule_, tests, dist[i].data()).run(st, 0, s.windows, progress_);
+            Reporter<T, Tests>(s, rule_, tests, dist[i].data(), cancel_).run(st, 0, s.windows, progress_);
         }
     }
 
@@ -736,7 +744,7 @@ class Search {
             from[u].bsfiw = rule_.thr();  // a run of windows starts at the part's first window
             from[u].ix = s.first + part.begin;
             to[u] = from[u];
-            Reporter<T, Tests>(s, rule_, tests, dist[static_cast<std::size_t>(part.series)].data())
+            Reporter<T, Tests>(s, rule_, tests, dist[static_cast<std::size_t>(part.series)].data(), cancel_)
                 .run(to[u], part.begin, part.end, progress_);
         });
         start.assign(all_.size(), ReportState<T>{});
@@ -749,7 +757,7 @@ class Search {
                 end[si] = to[p];
                 continue;
             }
-            Reporter<T, Tests>(all_[si], rule_, tests, dist[si].data())
+            Reporter<T, Tests>(all_[si], rule_, tests, dist[si].data(), cancel_)
                 .fix_up(end[si], from[p], to[p], parts[p].begin, parts[p].end);
         }
     }
@@ -780,6 +788,7 @@ class Search {
     KnnCandidates<T> search_range(RunSeries<T>& s, index_t begin, index_t end, T tau0, Tests& tests) const {
         KnnCandidates<T> cands(rule_.k, rule_.overlap, tau0);
         for (index_t j = begin; j < end; ++j) {
+            if ((j & 1023) == 0) interruption_point(cancel_);
             const auto u = static_cast<std::size_t>(j);
             const T tau = cands.tau();
             if (s.status[u] == st_unknown || (s.status[u] != st_done && s.val[u] < tau)) tests.evaluate(s, j, tau);
@@ -794,6 +803,7 @@ class Search {
     int threads_;
     index_t part_windows_;
     RundtwProgress* progress_;
+    Cancellation* cancel_;
 };
 
 /// fn(Search<T, A, Scaled>) for the options' cost aggregation and scaling.
@@ -1104,10 +1114,12 @@ class RundtwPart {
             using Tests = typename std::remove_reference_t<decltype(search)>::Tests;
             Tests tests(q_);
             if (speculated_) {
-                detail::Reporter<T, Tests>(s, rule_, tests, dist_[0].data()).fix_up(state, spec_start_, spec_end_, 0, s.windows);
+                detail::Reporter<T, Tests>(s, rule_, tests, dist_[0].data(), detail::current_cancellation())
+                    .fix_up(state, spec_start_, spec_end_, 0, s.windows);
             } else {
                 detail::assign_large(dist_[0], static_cast<std::size_t>(s.windows), std::numeric_limits<T>::quiet_NaN());
-                detail::Reporter<T, Tests>(s, rule_, tests, dist_[0].data()).run(state, 0, s.windows, nullptr);
+                detail::Reporter<T, Tests>(s, rule_, tests, dist_[0].data(), detail::current_cancellation())
+                    .run(state, 0, s.windows, nullptr);
             }
             return 0;
         });

@@ -2,9 +2,13 @@
 /// Loops over independent work items on OpenMP threads (serial without OpenMP). Every item writes
 /// its own result, so results never depend on the number of threads.
 
+#include <atomic>
+#include <chrono>
 #include <exception>
+#include <thread>
 #include <stdexcept>
 
+#include "../cancel.hpp"
 #include "../types.hpp"
 
 #ifdef _OPENMP
@@ -36,17 +40,17 @@ inline int threads_for(double cells, int n_jobs) {
 }
 
 /// body(k) for k in [0, count) on `threads` threads, dynamically scheduled (items may differ in
-/// cost). The first exception thrown by a body is rethrown after the loop.
+/// cost). The first exception thrown by a body is rethrown after the loop. The calling thread's
+/// Cancellation (cancel.hpp) is checked before every item: once it asks to stop, the remaining
+/// items are skipped and Cancelled is thrown. A calling thread that runs out of items keeps
+/// polling the Cancellation until the others finish theirs (its poll may only run there).
 template <class Body>
 void parallel_for(index_t count, int threads, Body&& body) {
+    Cancellation* const cancel = current_cancellation();
     std::exception_ptr error;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) if (threads > 1 && count > 1)
-#else
-    (void)threads;
-#endif
-    for (index_t k = 0; k < count; ++k) {
+    const auto run = [&](index_t k) {
         try {
+            interruption_point(cancel);
             body(k);
         } catch (...) {
 #ifdef _OPENMP
@@ -56,7 +60,30 @@ void parallel_for(index_t count, int threads, Body&& body) {
                 if (!error) error = std::current_exception();
             }
         }
+    };
+#ifdef _OPENMP
+    if (threads > 1 && count > 1) {
+        std::atomic<index_t> next{0}, finished{0};
+        const auto caller = std::this_thread::get_id();
+#pragma omp parallel num_threads(threads)
+        {
+            for (index_t k = next.fetch_add(1); k < count; k = next.fetch_add(1)) {
+                run(k);
+                finished.fetch_add(1, std::memory_order_release);
+            }
+            if (cancel != nullptr && std::this_thread::get_id() == caller) {
+                while (finished.load(std::memory_order_acquire) < count && !cancel->check()) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                }
+            }
+        }
+        if (error) std::rethrow_exception(error);
+        return;
     }
+#else
+    (void)threads;
+#endif
+    for (index_t k = 0; k < count; ++k) run(k);
     if (error) std::rethrow_exception(error);
 }
 

@@ -1,0 +1,101 @@
+"""Ctrl-C and threads: a KeyboardInterrupt stops a long dtw_dismat or rundtw within a fraction of a
+second (the C++ loops check a cancellation that polls Python's signal handlers); 8 Python threads
+calling the functions at once on shared inputs get the serial results."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+import incdtw
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name == "nt", reason="POSIX signals")
+
+
+def interrupt_after(seconds: float) -> threading.Thread:
+    def fire() -> None:
+        time.sleep(seconds)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    thread = threading.Thread(target=fire, daemon=True)
+    thread.start()
+    return thread
+
+
+def walks(count: int, length: int, seed: int = 0) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [np.cumsum(rng.normal(size=length)) for _ in range(count)]
+
+
+LONG = {  # each takes many seconds when not interrupted
+    "dtw_dismat": lambda X, C: incdtw.dtw_dismat(X, n_jobs=2),
+    "dtw_dismat n_jobs=1": lambda X, C: incdtw.dtw_dismat(X, n_jobs=1),
+    "dtw_cdist": lambda X, C: incdtw.dtw_cdist(X, X[:300]),
+    "rundtw": lambda X, C: incdtw.rundtw(X[0][:200], C, ws=20),
+    "rundtw k, one thread": lambda X, C: incdtw.rundtw(X[0][:200], C, ws=20, k=3, n_jobs=1),
+}
+
+
+@pytest.fixture(scope="module")
+def data():
+    X = walks(800, 1000)
+    return X, np.concatenate(X * 4)
+
+
+@pytest.mark.parametrize("name", list(LONG))
+def test_ctrl_c_stops_a_long_computation_promptly(data, name):
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        interrupt_after(0.4)
+        t0 = time.perf_counter()
+        with pytest.raises(KeyboardInterrupt):
+            LONG[name](*data)
+        assert time.perf_counter() - t0 < 1.5  # 0.4 s until the signal, then at most ~1 s
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    X, _ = data
+    assert incdtw.dtw_dismat(X[:5]).dismat.shape == (10,)  # the next call works
+
+
+def test_a_signal_handlers_exception_propagates(data):
+    class Stop(Exception):
+        pass
+
+    def handler(signum, frame):
+        raise Stop
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        interrupt_after(0.2)
+        with pytest.raises(Stop):
+            incdtw.dtw_dismat(data[0], n_jobs=2)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_eight_threads_at_once_get_the_serial_results():
+    X = walks(40, 120, seed=1)
+    C = np.concatenate(X)
+    Q = X[3][10:60]
+    calls = {
+        "dismat": lambda: incdtw.dtw_dismat(X, n_jobs=2).dismat,
+        "cdist": lambda: incdtw.dtw_cdist(X[:10], X, ws=30),
+        "disvec": lambda: incdtw.dtw_disvec(Q, X).disvec,
+        "rundtw": lambda: incdtw.rundtw(Q, C, ws=5, k=3).knn_indices,
+        "rundtw dist": lambda: incdtw.rundtw(Q, C, ws=5, scale="z").dist,
+        "dtw": lambda: incdtw.dtw(X[0], X[1], return_wp=True).wp,
+        "dtw2vec": lambda: np.array(incdtw.dtw2vec(X[2], X[5]).distance),
+        "dba": lambda: incdtw.dba(X[:8], iterMax=3).iterations[-1],
+    }
+    serial = {name: fn() for name, fn in calls.items()}
+    jobs = [name for name in calls for _ in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda name: (name, calls[name]()), jobs))
+    for name, value in results:
+        assert np.array_equal(np.asarray(value), np.asarray(serial[name]), equal_nan=True), name
