@@ -17,6 +17,7 @@ def main() -> None:
     C = warped[::1][: t.size - 15]  # a warped, shorter copy
 
     r = incdtw.dtw(Q, C, ws=30, return_wp=True)
+    assert r.ii is not None and r.jj is not None and r.wp is not None  # return_wp=True: the path is there
     print(f"incdtw {incdtw.__version__}: DTW of a noisy sine (n={Q.size}) and a warped copy (m={C.size})")
     print(f"  distance            {r.distance:.6f}")
     print(f"  normalized distance {r.normalized_distance:.6f}  (distance / (n + m))")
@@ -63,6 +64,7 @@ def main() -> None:
         copy = incdtw.simulate_timewarp(pattern, stretch=0.1, compress=0.1, preserve_length=True, seed=seed)
         walk[at : at + 100] = walk[at] + 3 * (copy - copy[0])
     s = incdtw.rundtw(pattern, walk, k=3, scale="z", ws=10)
+    assert s.knn_indices is not None  # k > 0: the nearest windows are there
     found = sorted(int(i) for i in s.knn_indices)
     print(f"searched {walk.size - pattern.size + 1} windows of a random walk for a pattern of {pattern.size} "
           f"(planted at {planted}):")

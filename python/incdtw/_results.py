@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
-from typing import Any, Optional, Union
+from typing import Any, Optional, TypeVar, Union
 
 import numpy as np
 
@@ -15,6 +15,9 @@ def _describe(value: Any) -> str:
     if isinstance(value, float):
         return repr(value) if not math.isnan(value) else "nan"
     return repr(value)
+
+
+_R = TypeVar("_R", bound="_Result")
 
 
 class _Result:
@@ -35,7 +38,7 @@ class _Result:
         return getattr(self, name)
 
     @classmethod
-    def _of(cls, **values: Any) -> Any:
+    def _of(cls: type[_R], **values: Any) -> _R:
         """A result from all its field values, without the frozen dataclass's per-field
         ``object.__setattr__`` (the hot path of streaming calls)."""
         obj = object.__new__(cls)

@@ -249,11 +249,12 @@ def resolve_n_jobs(n_jobs: Any, name: str = "n_jobs") -> int:
                 f"{name} must be an integer or None (None: 1 thread, -1: all cores, -2: all but one), got {n_jobs!r}"
             )
         n_jobs = int(n_jobs)
-    if n_jobs == 0:
+    jobs: int = n_jobs
+    if jobs == 0:
         raise ValueError(f"{name} must not be 0: None or 1 for one thread, -1 for all cores, -2 for all but one")
-    if n_jobs >= -1:
-        return min(n_jobs, 2**31 - 1)  # -1: every processor, resolved in _core
-    return max(cpu_count() + 1 + n_jobs, 1)
+    if jobs >= -1:
+        return min(jobs, 2**31 - 1)  # -1: every processor, resolved in _core
+    return max(cpu_count() + 1 + jobs, 1)
 
 
 def as_vector(x: Any, name: str) -> np.ndarray:

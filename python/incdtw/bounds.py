@@ -105,7 +105,7 @@ def lowerbound_tube(Q: Any, ws: int, scale: str = "z") -> np.ndarray:
     w = v.check_count(ws, "ws", 0)
     q = v.as_series(Q, "Q")
     q = _scaled(v.to_float(q, v.float_dtype(q)), scale)
-    return _core.lowerbound_tube(np.ascontiguousarray(q), w)  # type: ignore[no-any-return]
+    return _core.lowerbound_tube(np.ascontiguousarray(q), w)
 
 
 def lowerbound(

@@ -26,7 +26,7 @@ import math
 import os
 import sys
 import warnings
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence, cast
 
 import numpy as np
 
@@ -114,7 +114,7 @@ def read_series(path: str) -> np.ndarray:
         raise CLIError(f"{path}: a series is 1-D (length,) or 2-D (length, dims), got shape {arr.shape}")
     if arr.shape[0] == 0 or arr.size == 0:
         raise CLIError(f"{path}: no numbers in the file (empty)")
-    return arr
+    return cast(np.ndarray, arr)  # np.load's result (Any to mypy), checked above
 
 
 def _same_dims(paths: Sequence[str], arrays: Sequence[np.ndarray]) -> None:
@@ -186,7 +186,7 @@ def _json_value(x: Any) -> Any:
     return x
 
 
-def _print_json(obj: dict) -> None:
+def _print_json(obj: dict[str, Any]) -> None:
     print(json.dumps(_json_value(obj), indent=2))
 
 
@@ -216,7 +216,7 @@ def _show_progress(quiet: bool) -> bool:
 # argument types
 
 
-def _int_at_least(minimum: int, allow_minus_one: bool = False):
+def _int_at_least(minimum: int, allow_minus_one: bool = False) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -472,7 +472,7 @@ def cmd_dba(args: argparse.Namespace) -> None:
             print(line)
 
 
-def _plotting():
+def _plotting() -> Callable[..., Any]:
     """incdtw.plot.plotQC, or CLIError naming the extra to install."""
     try:
         import matplotlib

@@ -285,7 +285,7 @@ def dtw_cdist(
     v.ensure_fits(8 * len(xs) * len(ys), f"the {len(xs)} x {len(ys)} distance matrix", "compare in blocks")
     if v.check_flag(progress, "progress"):
         return _cdist_in_blocks(xs, ys, opts, "dtw_cdist")
-    return _core.dtw_cdist(xs, ys, **opts)  # type: ignore[no-any-return]
+    return _core.dtw_cdist(xs, ys, **opts)
 
 
 def centroid(
@@ -391,8 +391,8 @@ def dba(
     else:
         start = v.as_series(m0, "m0")
     m0f, series = _with_collection(start, "m0", series)
-    kw = dict(dist_method=dist_method, step_pattern=step_pattern, ws=w, eps=e, iter_dist_method=iter_dist_method,
-              n_jobs=jobs)
+    kw: dict[str, Any] = dict(dist_method=dist_method, step_pattern=step_pattern, ws=w, eps=e,
+                              iter_dist_method=iter_dist_method, n_jobs=jobs)
     if v.check_flag(progress, "progress"):
         iterations, dist, norm, m2m = _dba_stepwise(series, m0f, iters, kw)
     else:
@@ -406,7 +406,8 @@ def dba(
     )
 
 
-def _dba_stepwise(series: list[np.ndarray], m0: np.ndarray, iters: int, kw: dict[str, Any]) -> tuple:
+def _dba_stepwise(series: list[np.ndarray], m0: np.ndarray, iters: int,
+                  kw: dict[str, Any]) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], np.ndarray]:
     """dba one iteration per call behind a progress bar: each iteration depends only on the current
     barycenter, so the sequence (and the stop at eps) is the one of a single call, bit for bit."""
     iterations: list[np.ndarray] = []

@@ -11,16 +11,17 @@ the tutorial and tests. Every function is reproducible with ``seed``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .simulate import simulate_timewarp
 
 SHAPES = ("sine", "square", "triangle", "bump")
 
 
-def _check_int(value, name: str, minimum: int) -> int:
+def _check_int(value: Any, name: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
     if value < minimum:
@@ -28,7 +29,7 @@ def _check_int(value, name: str, minimum: int) -> int:
     return int(value)
 
 
-def _check_fraction(value, name: str) -> float:
+def _check_fraction(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     if not 0 <= value < 1:
@@ -36,7 +37,9 @@ def _check_fraction(value, name: str) -> float:
     return float(value)
 
 
-def sine_pair(n: int = 120, shorten: int = 15, noise: float = 0.05, seed: Optional[int] = 2026):
+def sine_pair(
+    n: int = 120, shorten: int = 15, noise: float = 0.05, seed: Optional[int] = 2026
+) -> tuple[np.ndarray, np.ndarray]:
     """A noisy sine ``Q`` (two periods, ``n`` points) and a time-warped copy ``C`` shortened by
     ``shorten`` points: the pair of the quickstart and of IncDTW's vignette.
 
@@ -117,16 +120,19 @@ def planted_walk(
     return PlantedWalk(series=series, pattern=pattern, positions=positions.astype(np.intp))
 
 
-def _shape(name: str, t: np.ndarray) -> np.ndarray:
+def _shape(name: str, t: NDArray[np.float64]) -> np.ndarray:
+    y: np.ndarray  # numpy's stubs type a ufunc of a ufunc's result as Any
     if name == "sine":
-        return np.sin(t)
-    if name == "square":
-        return np.tanh(4 * np.sin(t))
-    if name == "triangle":
-        return 2 / np.pi * np.arcsin(np.sin(t))
-    if name == "bump":
-        return 2 * np.exp(-((t - 2 * np.pi) ** 2) / 1.5) - 0.5
-    raise ValueError(f"shapes: unknown shape {name!r}; choose from {SHAPES}")
+        y = np.sin(t)
+    elif name == "square":
+        y = np.tanh(4 * np.sin(t))
+    elif name == "triangle":
+        y = 2 / np.pi * np.arcsin(np.sin(t))
+    elif name == "bump":
+        y = 2 * np.exp(-((t - 2 * np.pi) ** 2) / 1.5) - 0.5
+    else:
+        raise ValueError(f"shapes: unknown shape {name!r}; choose from {SHAPES}")
+    return y
 
 
 def warped_classes(
@@ -137,7 +143,7 @@ def warped_classes(
     noise: float = 0.1,
     dims: int = 0,
     seed: Optional[int] = 2026,
-):
+) -> tuple[list[np.ndarray], np.ndarray]:
     """Labelled classes of time-warped shapes: ``n_per_class`` series per shape, each a randomly
     stretched and compressed copy (by up to ``warp`` of its length, so lengths differ) of the shape
     over two periods, with amplitude jitter and Gaussian noise.

@@ -120,17 +120,19 @@ def _unpack(block: tuple[np.ndarray, np.ndarray]) -> list[np.ndarray]:
     return np.split(flat, np.cumsum(lengths)[:-1])
 
 
-def _scatter_blocks(client: Any, series: list[np.ndarray], blocks: list[tuple[int, int]]) -> list:
+def _scatter_blocks(client: Any, series: list[np.ndarray], blocks: list[tuple[int, int]]) -> list[Any]:
     # broadcast: every worker holds every block, so a dead worker loses no data (scattered data
     # cannot be recomputed); hash=False: keys are never shared with an earlier call's futures.
-    return client.scatter([_pack(series[a:b]) for a, b in blocks], hash=False, broadcast=True)
+    futures: list[Any] = client.scatter([_pack(series[a:b]) for a, b in blocks], hash=False, broadcast=True)
+    return futures
 
 
-def _cross_tile(xb: tuple, yb: tuple, opts: dict[str, Any]) -> np.ndarray:
+def _cross_tile(xb: tuple[np.ndarray, np.ndarray], yb: tuple[np.ndarray, np.ndarray],
+                opts: dict[str, Any]) -> np.ndarray:
     return _core.dtw_cdist(_unpack(xb), _unpack(yb), **opts)
 
 
-def _triangle_tile(xb: tuple, opts: dict[str, Any]) -> np.ndarray:
+def _triangle_tile(xb: tuple[np.ndarray, np.ndarray], opts: dict[str, Any]) -> np.ndarray:
     xs = _unpack(xb)
     return _core.dtw_dismat(xs, **opts) if len(xs) > 1 else np.empty(0, dtype=xs[0].dtype)
 
@@ -147,7 +149,7 @@ def _progress_mode(progress: Any) -> Any:
     return v.check_flag(progress, "progress")
 
 
-def _gather(client: Any, futures: dict, progress: Any, desc: str, on_result: Any) -> None:
+def _gather(client: Any, futures: dict[Any, Any], progress: Any, desc: str, on_result: Any) -> None:
     """on_result(key, value) for every future as it finishes; each is released once handled, so
     the results never have to be in memory all at once. ``progress``: incdtw's bar (True) or
     Dask's (``"dask"``)."""
@@ -167,7 +169,7 @@ def _gather(client: Any, futures: dict, progress: Any, desc: str, on_result: Any
             bar.update(1)
 
 
-def _output(out: Any, shape: tuple, dtype: np.dtype, what: str) -> np.ndarray:
+def _output(out: Any, shape: tuple[int, ...], dtype: np.dtype, what: str) -> np.ndarray:
     """The array the tiles are written into: in memory (refused before allocating when it would not
     fit), or a ``.npy`` file mapped into memory (results larger than memory)."""
     if out is None:
@@ -177,10 +179,11 @@ def _output(out: Any, shape: tuple, dtype: np.dtype, what: str) -> np.ndarray:
     path = os.fspath(out) if isinstance(out, (str, os.PathLike)) else None
     if path is None or not path.endswith(".npy"):
         raise ValueError(f"out must be the path of a .npy file, got {out!r}")
-    return np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=shape)
+    mapped: np.ndarray = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=shape)
+    return mapped
 
 
-def _dask_block(future: Any, shape: tuple, dtype: np.dtype) -> Any:
+def _dask_block(future: Any, shape: tuple[int, int], dtype: np.dtype) -> Any:
     import dask.array as da
 
     return da.from_delayed(future, shape=shape, dtype=dtype)
@@ -262,7 +265,7 @@ def dtw_dismat(
         import dask.array as da
 
         span = [b - a for a, b in blocks]
-        grid = [[None] * len(blocks) for _ in blocks]
+        grid: list[list[Any]] = [[None] * len(blocks) for _ in blocks]
         for (bi, bj), f in futures.items():
             if bi == bj:
                 sq = c.submit(_square_block, f, span[bi], retries=tries, pure=False)
@@ -273,7 +276,7 @@ def dtw_dismat(
         return DismatResult(input=_input(opts), dismat=da.block(grid))
     assert result is not None
 
-    def place(key: tuple, values: np.ndarray) -> None:
+    def place(key: tuple[int, int], values: np.ndarray) -> None:
         bi, bj = key
         a, b = blocks[bi]
         if matrix:
@@ -352,7 +355,7 @@ def dtw_cdist(
                           for j in range(len(yb))] for i in range(len(xb))])
     assert result is not None
 
-    def place(key: tuple, values: np.ndarray) -> None:
+    def place(key: tuple[int, int], values: np.ndarray) -> None:
         i, j = key
         result[xb[i][0] : xb[i][1], yb[j][0] : yb[j][1]] = values
 
@@ -394,13 +397,14 @@ def chunk_windows(windows: int, workers: int, min_windows: int = 20_000, max_win
     return int(min(max(per, min_windows), max_windows))
 
 
-def _part(action: str, q: np.ndarray, data: np.ndarray, where: tuple, opts: dict[str, Any], **kw: Any) -> dict:
+def _part(action: str, q: np.ndarray, data: np.ndarray, where: tuple[int, int, Optional[np.ndarray]],
+          opts: dict[str, Any], **kw: Any) -> dict[str, Any]:
     first, series, z_start = where
     return _core.rundtw_part(action, q, data, first=first, series=series, z_start=z_start, **opts, **kw)
 
 
-def _search(q: np.ndarray, data: np.ndarray, where: tuple, opts: dict[str, Any], tau: float,
-            shared: Optional[str]) -> dict:
+def _search(q: np.ndarray, data: np.ndarray, where: tuple[int, int, Optional[np.ndarray]], opts: dict[str, Any],
+            tau: float, shared: Optional[str]) -> dict[str, Any]:
     """Phase 1 of a chunk from the best bound of the k-th distance known when it starts: the seed's,
     or a smaller one that a finished chunk published in the Dask Variable ``shared`` (v_k of a
     chunk's candidates bounds v_k of all windows: detail/knn.hpp). The bound only decides what the
@@ -426,8 +430,8 @@ def _search(q: np.ndarray, data: np.ndarray, where: tuple, opts: dict[str, Any],
     return out
 
 
-def _finish(q: np.ndarray, data: np.ndarray, where: tuple, opts: dict[str, Any], saved: dict, state: Any,
-            prev_dist: Optional[list]) -> dict:
+def _finish(q: np.ndarray, data: np.ndarray, where: tuple[int, int, Optional[np.ndarray]], opts: dict[str, Any],
+            saved: dict[str, Any], state: Any, prev_dist: Optional[list[np.ndarray]]) -> dict[str, Any]:
     prev = np.concatenate(prev_dist) if prev_dist else None
     return _part("finish", q, data, where, opts, saved=saved, state=state, prev_dist=prev)
 
@@ -530,7 +534,9 @@ def rundtw(
             phase1.append(submit(_part, "speculate", q, data[i], where[i], opts))
         else:
             phase1.append(submit(_search, q, data[i], where[i], opts, tau, shared))
-    finished, states, dists = [], [], []
+    finished: list[Any] = []
+    states: list[Any] = []  # futures
+    dists: list[Any] = []
     for i, (si, b, e) in enumerate(chunks):
         saved = submit(operator.getitem, phase1[i], "saved")
         state = None
@@ -545,7 +551,7 @@ def rundtw(
         states.append(submit(operator.getitem, fin, "state"))
         dists.append(submit(operator.getitem, fin, "dist"))
     cand = [submit(operator.itemgetter("values", "positions"), f) for f in phase1] if kk > 0 else []
-    results: dict = {}
+    results: dict[int, Any] = {}
     _gather(c, dict(enumerate(finished)), show, "rundtw", results.__setitem__)
     found = c.gather(cand) if cand else []
 

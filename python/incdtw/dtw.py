@@ -61,7 +61,8 @@ def cm(
     return _core.cost_matrix(v.to_float(Qa, dtype), v.to_float(Ca, dtype), dist_method=dist_method, ws=w)
 
 
-def _cm_callable(Qa: np.ndarray, Ca: np.ndarray, f: Callable[..., Any], w: Optional[int], kwargs: dict) -> np.ndarray:
+def _cm_callable(Qa: np.ndarray, Ca: np.ndarray, f: Callable[..., Any], w: Optional[int],
+                 kwargs: dict[str, Any]) -> np.ndarray:
     Q2 = Qa.reshape(Qa.shape[0], -1).astype(np.float64)
     C2 = Ca.reshape(Ca.shape[0], -1).astype(np.float64)
     for name, arr in (("Q", Q2), ("C", C2)):
@@ -163,7 +164,7 @@ def dtw(
     return_QC = v.check_flag(return_QC, "return_QC")
     return_gcm = v.check_flag(return_gcm, "return_gcm")
     return_wp = return_wp or return_diffp
-    options = dict(
+    options: dict[str, Any] = dict(
         dist_method=dist_method, step_pattern=step_pattern, ws=w, return_gcm=return_gcm, return_path=return_wp
     )
 
@@ -179,6 +180,8 @@ def dtw(
         v.check_window_feasible(n, m, w)
         _ensure_dtw_fits(n, m, M.dtype.itemsize, return_gcm)
         dist, ndist, gcm, dm, ii, jj, wp = _core.dtw_matrix(M, C, **options)
+        cost: Optional[np.ndarray]
+        diff: Optional[np.ndarray]
         if C == "cm":
             cost, diff, diffp = M, None, None
         else:

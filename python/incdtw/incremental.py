@@ -98,8 +98,8 @@ def idtw(
     if D.shape != G.shape:
         raise ValueError(f"dm has shape {D.shape} but gcm has shape {G.shape}: they must come from the same dtw()")
     n, m = G.shape
-    options = dict(dist_method=dist_method, step_pattern=step_pattern, ws=w, return_gcm=flags["return_gcm"],
-                   return_path=want_path)
+    options: dict[str, Any] = dict(dist_method=dist_method, step_pattern=step_pattern, ws=w,
+                                   return_gcm=flags["return_gcm"], return_path=want_path)
 
     if isinstance(C, str):
         if C not in _ADD_MODES:
@@ -173,7 +173,8 @@ def _updated_series(C: Any, new: np.ndarray, m: int, dims: int) -> np.ndarray:
         raise ValueError(f"newObs, C and Q must have the same number of dimensions: C has {dc}, Q has {dims}")
     o = new.shape[0]
     if Ca.shape[0] == m:
-        return np.concatenate([Ca.reshape(m, -1), new.reshape(o, -1)]).reshape((m + o,) + Ca.shape[1:])
+        joined: np.ndarray = np.concatenate([Ca.reshape(m, -1), new.reshape(o, -1)]).reshape((m + o,) + Ca.shape[1:])
+        return joined
     if Ca.shape[0] == m + o and np.array_equal(Ca[m:].reshape(o, -1), new.reshape(o, -1)):
         return Ca
     raise ValueError(
@@ -305,12 +306,13 @@ def idtw2vec(
     offset: Optional[int] = 0
     if running and gcm_lr is None:
         offset = nc
-    return IDTW2VecResult._of(  # type: ignore[no-any-return]
+    return IDTW2VecResult._of(
         gcm_lr_new=lr_new, gcm_lc_new=lc_new, distance=dist, normalized_distance=ndist, _lr_offset=offset
     )
 
 
-def _state_arrays(gcm_lc: Any, gcm_lr: Any, nc: Optional[int], n: int, *data: np.ndarray) -> tuple[Any, ...]:
+def _state_arrays(gcm_lc: Any, gcm_lr: Any, nc: Optional[int], n: int,
+                  *data: np.ndarray) -> tuple[type, Optional[np.ndarray], Optional[np.ndarray], Optional[int]]:
     """(dtype, gcm_lc, gcm_lr, nC) converted to the dtype of the computation."""
     if gcm_lc is None:
         return (v.float_dtype(*data), None, None, None)

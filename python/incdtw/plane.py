@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Optional
+from typing import Any, Callable, Optional, Union, overload
 
 import numpy as np
 
@@ -39,14 +39,14 @@ class PlaneDTW:
     """
 
     __slots__ = ("_p", "_dtype")
-    _p: Any  # _core.Plane64 or _core.Plane32
+    _p: Union[_core.Plane64, _core.Plane32]
     _dtype: np.dtype[Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("create a PlaneDTW with incdtw.initialize_plane(Q, C, ...)")
 
     @classmethod
-    def _wrap(cls, core: Any, dtype: Any) -> "PlaneDTW":
+    def _wrap(cls, core: Union[_core.Plane64, _core.Plane32], dtype: Any) -> "PlaneDTW":
         self = object.__new__(cls)
         self._p = core
         self._dtype = np.dtype(dtype)
@@ -198,7 +198,7 @@ class PlaneDTW:
             f"    normalized_distance={_fmt(self.normalized_distance)}{state}\n)"
         )
 
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+    def __reduce__(self) -> tuple[Callable[..., PlaneDTW], tuple[Any, ...]]:
         p = self._p
         return (
             _restore,
@@ -227,7 +227,11 @@ def _restore(Q: np.ndarray, C: np.ndarray, dist_method: str, step_pattern: str, 
         raise ValueError(f"a PlaneDTW computes in float64 or float32, not {dt}")
     cls = _core.Plane32 if dt == np.float32 else _core.Plane64
 
-    def arr(x: Any) -> Optional[np.ndarray]:
+    @overload
+    def arr(x: None) -> None: ...
+    @overload
+    def arr(x: np.ndarray) -> np.ndarray: ...
+    def arr(x: Optional[np.ndarray]) -> Optional[np.ndarray]:
         return None if x is None else np.ascontiguousarray(x, dtype=dt)
 
     core = cls.restore(

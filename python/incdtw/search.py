@@ -217,12 +217,14 @@ def _prepare(Q: Any, C: Any, dist_method: Any, step_pattern: Any, k: Any, scale:
     return _Search(list_mode, q, series, options, qc)
 
 
-def _result(args: _Search, dist: list[np.ndarray], counter: dict[str, int], knn_values: np.ndarray,
-            knn_indices: np.ndarray, knn_series: np.ndarray, query: np.ndarray) -> RundtwResult:
+def _result(args: _Search, dist: list[np.ndarray], counter: dict[str, int], knn_values: Optional[np.ndarray],
+            knn_indices: Optional[np.ndarray], knn_series: Optional[np.ndarray],
+            query: Optional[np.ndarray]) -> RundtwResult:
     """The result object (and the warning when fewer than k windows were found)."""
     kk, thr, list_mode, series = args.options["k"], args.options["threshold"], args.list_mode, args.series
     knn_list = None
     if kk > 0:
+        assert knn_values is not None  # the neighbours are searched when k > 0
         if list_mode:
             knn_list = knn_series
         if len(knn_values) < kk:

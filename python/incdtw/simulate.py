@@ -54,7 +54,7 @@ def find_peaks(x: Any, w: int, get_min: bool = True, strict: bool = True) -> np.
     ww = v.check_count(w, "w", 0)
     gm = v.check_flag(get_min, "get_min")
     st = v.check_flag(strict, "strict")
-    return _core.find_peaks(np.ascontiguousarray(arr, dtype=np.float64), ww, gm, st)  # type: ignore[no-any-return]
+    return _core.find_peaks(np.ascontiguousarray(arr, dtype=np.float64), ww, gm, st)
 
 
 # -- insert functions: N new observations after observation ix (0-based) ----------------------------

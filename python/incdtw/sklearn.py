@@ -62,7 +62,7 @@ True
 from __future__ import annotations
 
 import numbers
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Optional, Union, cast
 
 import numpy as np
 
@@ -165,7 +165,7 @@ def pairwise_dtw(
     if Y is None:
         if len(xs) == 1:
             return np.zeros((1, 1), dtype=xs[0].dtype)
-        return dtw_dismat(xs, return_matrix=True, **opts).dismat  # type: ignore[no-any-return]
+        return dtw_dismat(xs, return_matrix=True, **opts).dismat
     return dtw_cdist(xs, _collection(Y, "Y"), **opts)
 
 
@@ -347,7 +347,7 @@ class KNeighborsDTWClassifier(ClassifierMixin, BaseEstimator):
             rows = zero.any(axis=1)
             w[rows] = zero[rows]  # exact matches alone decide (as scikit-learn)
             return w
-        w = np.asarray(self.weights(dist), dtype=np.float64)
+        w = np.asarray(cast(Callable[[np.ndarray], np.ndarray], self.weights)(dist), dtype=np.float64)
         if w.shape != dist.shape:
             raise ValueError(f"weights returned shape {w.shape}, expected {dist.shape}")
         return w
@@ -362,12 +362,13 @@ class KNeighborsDTWClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "X_fit_")
         dist, ind = self.kneighbors(X)
         w = self._weights(dist)
-        proba = np.zeros((ind.shape[0], len(self.classes_)))
+        proba: np.ndarray = np.zeros((ind.shape[0], len(self.classes_)))
         rows = np.repeat(np.arange(ind.shape[0]), ind.shape[1])
         np.add.at(proba, (rows, self._y[ind].ravel()), w.ravel())
-        total = proba.sum(axis=1, keepdims=True)
+        total: np.ndarray = proba.sum(axis=1, keepdims=True)
         total[total == 0] = 1.0  # all weights 0 (a callable's choice): all-zero row, as scikit-learn
-        return proba / total
+        share: np.ndarray = proba / total
+        return share
 
     def predict(self, X: Any) -> np.ndarray:
         """The class of each query: the (weighted) majority of its neighbours; ties go to the

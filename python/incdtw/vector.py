@@ -51,7 +51,7 @@ def dtw2vec(
     v.check_choice(step_pattern, "step_pattern", v.STEP_PATTERNS)
     w = v.check_ws(ws)
     t = v.check_threshold(threshold)
-    options = dict(dist_method=dist_method, step_pattern=step_pattern, ws=w, threshold=t)
+    options: dict[str, Any] = dict(dist_method=dist_method, step_pattern=step_pattern, ws=w, threshold=t)
     if isinstance(C, str):
         if C not in ("cm", "diffM"):
             raise ValueError(
