@@ -315,6 +315,9 @@ def centroid(
     series = as_collection(lot)
     if len(series) < 2:
         raise ValueError("lot must hold at least two series to have a centroid")
+    k = len(series)
+    v.ensure_fits(8 * k * (k - 1) // 2 * 3, f"the distance matrix of {k} series (centroid)",
+                  "pick the medoid of a sample, or use dtw_disvec() against candidates")
     condensed = _core.dtw_dismat(series, **opts)
     index = _core.medoid(np.ascontiguousarray(condensed, dtype=np.float64), len(series))
     return CentroidResult(
