@@ -99,3 +99,24 @@ def test_eight_threads_at_once_get_the_serial_results():
         results = list(pool.map(lambda name: (name, calls[name]()), jobs))
     for name, value in results:
         assert np.array_equal(np.asarray(value), np.asarray(serial[name]), equal_nan=True), name
+
+
+def test_n_jobs_changes_no_result():
+    """Sizes above the threading thresholds (a few million cells), every n_jobs: the same bits."""
+    X = walks(60, 300, seed=2)  # 1,770 pairs of 90,000 cells
+    C = np.concatenate(X)  # 18,000 points: 2e6 window cells for a query of 120
+    Q = X[7][40:160]
+    calls = {
+        "dismat": lambda j: incdtw.dtw_dismat(X, n_jobs=j).dismat,
+        "dismat ws": lambda j: incdtw.dtw_dismat(X, ws=20, step_pattern="symmetric1", normalize=False, n_jobs=j).dismat,
+        "cdist": lambda j: incdtw.dtw_cdist(X[:20], X, threshold=5.0, n_jobs=j),
+        "disvec": lambda j: incdtw.dtw_disvec(Q, X, n_jobs=j).disvec,
+        "centroid": lambda j: incdtw.centroid(X, n_jobs=j).centroid_index,
+        "dba": lambda j: incdtw.dba(X[:20], iterMax=2, n_jobs=j).iterations[-1],
+        "rundtw": lambda j: incdtw.rundtw(Q, np.concatenate([C] * 3), ws=10, scale="z", n_jobs=j).dist,
+        "rundtw k": lambda j: incdtw.rundtw(Q, np.concatenate([C] * 3), ws=10, k=4, n_jobs=j).knn_indices,
+    }
+    for name, call in calls.items():
+        one = np.asarray(call(1))
+        for jobs in (2, -1, None):
+            assert np.array_equal(np.asarray(call(jobs)), one, equal_nan=True), (name, jobs)
