@@ -499,15 +499,11 @@ def rundtw(
     chunks = []  # (series, first window, end window)
     for si, w in enumerate(windows):
         chunks += [(si, b, min(w, b + size)) for b in range(0, w, size)]
-    z_states: dict[int, np.ndarray] = {}
-    if opts["scale"] == "z":
-        for si in range(len(series)):
-            starts = [b for s_, b, _ in chunks if s_ == si]
-            z_states[si] = _core.rundtw_z_states(series[si], n, starts)
-    where = []
-    for si, b, e in chunks:
-        z = z_states[si][[b_ for s_, b_, _ in chunks if s_ == si].index(b)].ravel() if b > 0 and si in z_states else None
-        where.append((b, si, z))
+    where = []  # (first window, series, IncDTW's running z state there: only z needs it)
+    for si in range(len(series)):
+        starts = list(range(0, windows[si], size))  # the chunks' first windows, as above
+        z = _core.rundtw_z_states(series[si], n, starts) if opts["scale"] == "z" else None
+        where += [(b, si, z[i].ravel() if z is not None and b > 0 else None) for i, b in enumerate(starts)]
     data = c.scatter([series[si][b : e + n - 1] for si, b, e in chunks], hash=False, broadcast=True)  # see _scatter_blocks
 
     tau = float("inf") if opts["threshold"] is None else float(opts["threshold"])
@@ -537,15 +533,18 @@ def rundtw(
     finished: list[Any] = []
     states: list[Any] = []  # futures
     dists: list[Any] = []
+    series_start = 0  # index of the current series' first chunk
     for i, (si, b, e) in enumerate(chunks):
         saved = submit(operator.getitem, phase1[i], "saved")
         state = None
         prev = None
         if b > 0:
             state = states[i - 1]
-        elif kk > 0 and si > 0:  # list mode: IncDTW's bookkeeping goes on from the previous series
-            state = states[i - 1]
-            prev = [dists[j] for j, ch in enumerate(chunks) if ch[0] == si - 1]
+        else:
+            if kk > 0 and si > 0:  # list mode: IncDTW's bookkeeping goes on from the previous series
+                state = states[i - 1]
+                prev = dists[series_start:i]
+            series_start = i
         fin = submit(_finish, q, data[i], where[i], opts, saved, state, prev)
         finished.append(fin)
         states.append(submit(operator.getitem, fin, "state"))
