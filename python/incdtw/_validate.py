@@ -58,10 +58,43 @@ def _real_array(x: Any, name: str, what: str, kinds: str = "fiu", context: str =
         raise TypeError(f"{name} must be {what}, got the string {x!r}")
     if _is_pandas(x):
         return pandas_values(x, name, kinds)
-    arr = np.asarray(x)
+    arr = as_array(x, name)
     if arr.dtype.kind not in kinds:
         raise TypeError(f"{name} must hold real numbers{context}, got dtype {arr.dtype}")
     return arr
+
+
+def as_array(x: Any, name: str) -> np.ndarray:
+    """``np.asarray(x)``; a ragged nested sequence raises a ValueError that names the argument."""
+    try:
+        return np.asarray(x)
+    except ValueError as e:  # numpy: "setting an array element with a sequence ... inhomogeneous"
+        raise ValueError(f"{name} must be an array, or a sequence of rows of one length: {e}") from None
+
+
+def check_finite(arr: np.ndarray, name: str) -> None:
+    """NaN or inf in a numeric series raises ValueError (the core's message, for checks that the
+    core cannot name: data it sees under another name, or never sees)."""
+    rows = np.isfinite(arr.reshape(arr.shape[0], -1)).all(axis=1) if arr.size else np.ones(0, bool)
+    if not rows.all():
+        raise ValueError(
+            f"{name} contains a non-finite value (NaN or inf) at observation {int(np.argmin(rows))}"
+        )
+
+
+def check_real(value: Any, name: str, minimum: Optional[float] = None) -> float:
+    """A finite real number (Python or numpy; not bool), at least ``minimum``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    try:
+        f = float(value)
+    except OverflowError:  # an int beyond float's range
+        f = math.inf
+    if not math.isfinite(f):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if minimum is not None and f < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    return f
 
 
 def as_series(x: Any, name: str, scalar_ok: bool = False) -> np.ndarray:
@@ -170,7 +203,11 @@ def check_threshold(threshold: Any, name: str = "threshold") -> Optional[float]:
         return None
     if isinstance(threshold, (bool, np.bool_)) or not isinstance(threshold, numbers.Real):
         raise TypeError(f"{name} must be None or a number >= 0, got {threshold!r}")
-    t = float(threshold)
+    try:
+        t = float(threshold)
+    except OverflowError:  # an int (or Fraction) beyond float's range: as inf
+        huge: Any = threshold  # numbers.Real has no typed comparison
+        t = math.inf if huge > 0 else -math.inf
     if math.isnan(t):
         raise ValueError(f"{name} must be None or a number >= 0, got nan")
     if t < 0:
@@ -204,7 +241,7 @@ def ensure_fits(nbytes: int, what: str, hint: str) -> None:
     avail = available_memory()
     if nbytes > avail:
         raise ResultTooLargeError(
-            f"{what} needs {nbytes / 2**30:.1f} GiB but only {avail / 2**30:.1f} GiB of memory is "
+            f"{what} needs {min(nbytes, 2**1000) / 2**30:.1f} GiB but only {avail / 2**30:.1f} GiB of memory is "
             f"available; {hint}"
         )
 
