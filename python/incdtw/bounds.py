@@ -18,9 +18,15 @@ _SCALES = ("z", "01", "none")
 def _optional_number(value: Any, name: str) -> Optional[float]:
     if value is None:
         return None
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be None or a finite number, got {value!r}")
-    return float(value)
+    try:
+        f = float(value)
+    except OverflowError:  # an int beyond float's range
+        f = math.inf
+    if not math.isfinite(f):
+        raise TypeError(f"{name} must be None or a finite number, got {value!r}")
+    return f
 
 
 def scale(
@@ -76,8 +82,11 @@ def norm(*args: Any, **kwargs: Any) -> np.ndarray:
     return scale(*args, **kwargs)
 
 
-def _scaled(x: np.ndarray, how: str) -> np.ndarray:
-    return x if how == "none" else scale(x, type=how)
+def _scaled(x: np.ndarray, how: str, name: str) -> np.ndarray:
+    if how == "none":
+        return x
+    v.check_finite(x, name)  # scale() would call it x
+    return scale(x, type=how)
 
 
 def lowerbound_tube(Q: Any, ws: int, scale: str = "z") -> np.ndarray:
@@ -104,7 +113,8 @@ def lowerbound_tube(Q: Any, ws: int, scale: str = "z") -> np.ndarray:
     v.check_choice(scale, "scale", _SCALES)
     w = v.check_count(ws, "ws", 0)
     q = v.as_series(Q, "Q")
-    q = _scaled(v.to_float(q, v.float_dtype(q)), scale)
+    q = _scaled(v.to_float(q, v.float_dtype(q)), scale, "Q")
+    w = min(w, q.shape[0])  # every window of at least the length covers all of Q
     return _core.lowerbound_tube(np.ascontiguousarray(q), w)
 
 
@@ -158,11 +168,16 @@ def lowerbound(
     if Q is None and tube is None:
         raise ValueError("either Q or tube must be given")
     c = v.as_series(C, "C")
-    c = _scaled(v.to_float(c, v.float_dtype(c)), scale)
+    c = _scaled(v.to_float(c, v.float_dtype(c)), scale, "C")
     if tube is None:
-        t = lowerbound_tube(_scaled(v.to_float(v.as_series(Q, "Q"), np.float64), scale), ws, scale="z")
+        q = v.as_series(Q, "Q")
+        v.check_same_dims(q, c)
+        if c.shape[0] > q.shape[0]:
+            raise ValueError(f"C has {c.shape[0]} observations but Q only {q.shape[0]}: C may not be longer than Q")
+        t = lowerbound_tube(_scaled(v.to_float(q, np.float64), scale, "Q"), ws, scale="z")
     else:
         v.check_count(ws, "ws", 0)
         t = v.as_matrix(tube, "tube", "envelope")
+        v.check_finite(t, "tube")
     dtype = v.float_dtype(c, t)
     return float(_core.lowerbound(v.to_float(c, dtype), v.to_float(t, dtype), dist_method))

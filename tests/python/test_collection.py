@@ -289,8 +289,10 @@ def test_lowerbound_bad_input():
         incdtw.lowerbound(q, 2)
     with pytest.raises(ValueError, match="C has 7 observations but the tube only 6"):
         incdtw.lowerbound(np.arange(7.0), 2, tube=tube)
-    with pytest.raises(ValueError, match="C has 8 observations but the tube only 6"):
+    with pytest.raises(ValueError, match="C has 8 observations but Q only 6"):
         incdtw.lowerbound(np.arange(8.0), 2, Q=q)
+    with pytest.raises(ValueError, match="Q and C must have the same number of dimensions"):
+        incdtw.lowerbound(np.ones((6, 2)), 2, Q=q)
     with pytest.raises(ValueError, match="tube has 3 columns but C has 1 dimensions"):
         incdtw.lowerbound(q, 2, tube=np.zeros((6, 3)))
     with pytest.raises(ValueError, match="tube has 2 columns but C has 2 dimensions"):
