@@ -115,6 +115,7 @@ def idtw(
         if C == "diffM_add" and flags["return_diffp"] and old_diff is None:
             raise ValueError("return_diffp with C='diffM_add' needs diffM, the difference matrix of the old columns")
         dtype = v.float_dtype(M, G)
+        M = v.to_float(M, dtype)  # also the returned cm, diffM and diffp
         _ensure_idtw_fits(n, m + o, np.dtype(dtype).itemsize, flags["return_gcm"])
         dist, ndist, g, d, ii, jj, wp = _core.idtw_matrix(
             v.to_float(M, dtype), _ADD_MODES[C], v.to_float(G, dtype), D, **options
@@ -171,6 +172,7 @@ def _updated_series(C: Any, new: np.ndarray, m: int, dims: int) -> np.ndarray:
     dc = v.dims_of(Ca)
     if dc != dims:
         raise ValueError(f"newObs, C and Q must have the same number of dimensions: C has {dc}, Q has {dims}")
+    v.check_finite(Ca, "C")  # the core never sees C: its values only make diffp and the returned C
     o = new.shape[0]
     if Ca.shape[0] == m:
         joined: np.ndarray = np.concatenate([Ca.reshape(m, -1), new.reshape(o, -1)]).reshape((m + o,) + Ca.shape[1:])
@@ -299,6 +301,8 @@ def idtw2vec(
             raise ValueError(
                 "in the initial calculation newObs needs at least 2 observations (IncDTW's rule), got 1"
             )
+        if not running:
+            v.check_finite(Na, "newObs")  # the core checks it as its C
         state = _state_arrays(gcm_lc, gcm_lr, nc, Qa.shape[0], Qa, Na)
         dtype = state[0]
         out = _core.idtw2vec(v.to_float(Qa, dtype), v.to_float(Na, dtype), *state[1:], dist_method, step_pattern, w)
@@ -370,6 +374,7 @@ def dec_dm(dm: Any, Ndec: int, diffM: Any = None) -> PathResult:
         diff = v.as_matrix(diffM, "diffM", "difference matrix")
         if diff.shape != D.shape:
             raise ValueError(f"diffM has shape {diff.shape} but dm has shape {D.shape}")
+        diff = v.to_float(diff, v.float_dtype(diff))  # diffp as float64 (float32), native byte order
     ii, jj, wp = _core.dec_dm(D, ndec)
     return PathResult(ii=ii, jj=jj, wp=wp, diffp=None if diff is None else diff[ii, jj])
 

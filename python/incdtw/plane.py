@@ -116,7 +116,7 @@ class PlaneDTW:
         p = self._p
         if not p.has_state:
             raise ValueError("the plane has no last column and row after a decrement: call refresh() first")
-        x = np.asarray(newObs)
+        x = v.as_array(newObs, "newObs")
         if x.dtype != self._dtype or not x.flags.c_contiguous:
             if x.dtype.kind not in "fiu":
                 raise TypeError(f"newObs must hold real numbers, got dtype {x.dtype}")
@@ -159,6 +159,9 @@ class PlaneDTW:
         if nC is not None or nQ is not None:
             nc = None if nC is None else v.check_count(nC, "nC", 1)
             nq = None if nQ is None else v.check_count(nQ, "nQ", 1)
+            for name, value, length in (("nC", nc, self._p.nC), ("nQ", nq, self._p.nQ)):
+                if value is not None and value > length:  # before the core, which takes int64
+                    raise ValueError(f"{name} must be between 1 and {length}, got {value}")
             self._p.truncate(nq, nc)
         else:
             v.check_choice(direction, "direction", ("C", "Q", "both"))
