@@ -394,6 +394,11 @@ def dba(
     else:
         start = v.as_series(m0, "m0")
     m0f, series = _with_collection(start, "m0", series)
+    if not e:  # no early stop: all iterMax iterations are run and kept, so refuse what would not fit
+        per_iteration = m0f.nbytes + 16 * len(series) + 8  # a barycenter, its distances and change
+        v.ensure_fits(iters * per_iteration, f"dba() with iterMax={iters} (every iteration is kept)",
+                      "lower iterMax, or pass eps to stop when the barycenter settles")
+    iters = min(iters, 2**62)  # the core takes int64
     kw: dict[str, Any] = dict(dist_method=dist_method, step_pattern=step_pattern, ws=w, eps=e,
                               iter_dist_method=iter_dist_method, n_jobs=jobs)
     if v.check_flag(progress, "progress"):

@@ -200,7 +200,7 @@ def _prepare(Q: Any, C: Any, dist_method: Any, step_pattern: Any, k: Any, scale:
             raise ValueError(f"{name} has {v.dims_of(s)} dimensions but Q has {v.dims_of(q)}")
         if len(s) < len(q):
             raise ValueError(f"Q (length {len(q)}) is longer than {name} (length {len(s)}): no window fits")
-    kk = 0 if k is None else v.check_count(k, "k")
+    kk = 0 if k is None else min(v.check_count(k, "k"), 2**62)  # the core takes int64 (and at most the windows)
     window = v.check_ws(ws)
     thr = v.check_threshold(threshold)
     lb = v.check_flag(lower_bound, "lower_bound")
