@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Mapping
 from statistics import NormalDist
 from typing import Any, Callable, Optional, Union
 
@@ -44,14 +45,14 @@ def find_peaks(x: Any, w: int, get_min: bool = True, strict: bool = True) -> np.
     >>> incdtw.find_peaks([3, 1, 2, 5, 4, 0, 2], w=2, get_min=False)
     array([0, 3])
     """
-    arr = np.asarray(x)
+    arr = v.as_array(x, "x")
     if arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.dtype.kind not in "fiub" or arr.ndim != 1:
         raise (TypeError if arr.dtype.kind not in "fiub" else ValueError)(
             f"x must be a 1-D array of real numbers, got shape {arr.shape} and dtype {arr.dtype}"
         )
-    ww = v.check_count(w, "w", 0)
+    ww = min(v.check_count(w, "w", 0), arr.shape[0])  # a neighbourhood past both ends: all of x
     gm = v.check_flag(get_min, "get_min")
     st = v.check_flag(strict, "strict")
     return _core.find_peaks(np.ascontiguousarray(arr, dtype=np.float64), ww, gm, st)
@@ -65,19 +66,28 @@ def _insert_args(x: Any, ix: Any, N: Any, need_next: bool) -> tuple[np.ndarray, 
     last = n - 2 if need_next else n - 1
     if i > last:
         raise ValueError(
-            f"ix must be between 0 and {last} for a series of {n} observations"
+            f"ix must be between 0 and {last} for the {n} observations of x"
             + (" (the values are interpolated towards x[ix + 1])" if need_next else "")
             + f", got {i}"
         )
-    return arr.astype(np.float64, copy=False), i, v.check_count(N, "N", 1)
+    n_new = v.check_count(N, "N", 1)
+    v.ensure_fits((n + n_new) * (arr.size // n) * 8, f"inserting N={n_new} observations into x", "insert fewer")
+    return arr.astype(np.float64, copy=False), i, n_new
 
 
 def _splice(x: np.ndarray, ix: int, new: np.ndarray) -> np.ndarray:
     return np.concatenate([x[: ix + 1], new, x[ix + 1:]])
 
 
-def _generator(rng: RngLike) -> np.random.Generator:
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+def _generator(rng: RngLike, name: str = "rng") -> np.random.Generator:
+    if isinstance(rng, np.random.Generator):
+        return rng
+    try:
+        return np.random.default_rng(rng)
+    except (TypeError, ValueError) as e:  # numpy's messages do not say which argument
+        raise (TypeError if isinstance(e, TypeError) else ValueError)(
+            f"{name} must be None, a non-negative integer seed or a numpy.random.Generator, got {rng!r} ({e})"
+        ) from None
 
 
 def insert_const(x: Any, ix: int, N: int, const: Optional[float] = None) -> np.ndarray:
@@ -89,7 +99,7 @@ def insert_const(x: Any, ix: int, N: int, const: Optional[float] = None) -> np.n
     array([1., 1., 1., 2., 3.])
     """
     arr, i, n_new = _insert_args(x, ix, N, need_next=False)
-    value = arr[i] if const is None else np.full(arr.shape[1:], float(const))
+    value = arr[i] if const is None else np.full(arr.shape[1:], v.check_real(const, "const"))
     return _splice(arr, i, np.repeat(np.asarray(value, dtype=np.float64)[None, ...], n_new, axis=0))
 
 
@@ -119,7 +129,8 @@ def insert_norm(x: Any, ix: int, N: int, mean: float = 0.0, sd: float = 1.0, rng
     True
     """
     arr, i, n_new = _insert_args(x, ix, N, need_next=False)
-    noise = _generator(rng).normal(mean, sd, size=(n_new,) + arr.shape[1:])
+    mu, sigma = v.check_real(mean, "mean"), v.check_real(sd, "sd", 0.0)
+    noise = _generator(rng).normal(mu, sigma, size=(n_new,) + arr.shape[1:])
     return _splice(arr, i, arr[i] + noise)
 
 
@@ -135,7 +146,8 @@ def insert_linear_norm(
     [0.0, 0.0, 0.3333333333333333, 0.6666666666666666, 1.0, 1.0, 2.0]
     """
     arr, i, n_new = _insert_args(x, ix, N, need_next=True)
-    noise = _generator(rng).normal(mean, sd, size=(n_new,) + arr.shape[1:])
+    mu, sigma = v.check_real(mean, "mean"), v.check_real(sd, "sd", 0.0)
+    noise = _generator(rng).normal(mu, sigma, size=(n_new,) + arr.shape[1:])
     return _splice(arr, i, np.linspace(arr[i], arr[i + 1], n_new) + noise)
 
 
@@ -177,13 +189,19 @@ def _trunc_sample(g: np.random.Generator, a: int, b: int, prob: str, params: dic
 
 
 def _distribution(name: Any, params: Any, what: str) -> dict[str, float]:
-    if name not in _DISTRIBUTIONS:
+    if not isinstance(name, str) or name not in _DISTRIBUTIONS:
         raise ValueError(f"{what} must be one of {', '.join(map(repr, _DISTRIBUTIONS))}, got {name!r}")
+    if params is not None and not isinstance(params, Mapping):
+        raise TypeError(f"{what}_list must be None or a dict of {name}'s parameters, got {params!r}")
     given = dict(params or {})
     unknown = set(given) - set(_DISTRIBUTIONS[name][2])
     if unknown:
         raise ValueError(f"{what}_list: {name} takes {sorted(_DISTRIBUTIONS[name][2])}, got {sorted(unknown)}")
-    return {k: float(val) for k, val in given.items()}
+    out = {k: v.check_real(val, f"{what}_list[{k!r}]", 0.0 if k in ("sd", "sdlog", "rate") else None)
+           for k, val in given.items()}
+    if out.get("rate") == 0:
+        raise ValueError(f"{what}_list['rate'] must be > 0")
+    return out
 
 
 def simulate_timewarp(
@@ -239,7 +257,8 @@ def simulate_timewarp(
     (100,)
     """
     for name, val in (("stretch", stretch), ("compress", compress)):
-        if isinstance(val, (bool, np.bool_)) or not isinstance(val, numbers.Real) or not math.isfinite(val):
+        finite = isinstance(val, numbers.Integral) or (isinstance(val, numbers.Real) and math.isfinite(val))
+        if isinstance(val, (bool, np.bool_)) or not finite:
             raise TypeError(f"{name} must be a finite number, got {val!r}")
     if stretch < 0:
         raise ValueError(f"stretch needs to be >= 0, got {stretch}")
@@ -258,13 +277,15 @@ def simulate_timewarp(
         if stretch <= 0:
             stretch = compress
         compress = stretch
-    g = _generator(seed)
+    g = _generator(seed, "seed")
     if stretch_method in (insert_norm, insert_linear_norm) and "rng" not in kwargs:
         kwargs = dict(kwargs, rng=g)
     out = arr
     if stretch > 0:
         if n < 3:
-            raise ValueError("stretching needs a series of at least 3 observations")
+            raise ValueError(f"stretching needs x of at least 3 observations, got {n}")
+        v.ensure_fits(math.ceil(n * (1 + stretch)) * (arr.size // n) * 8, f"x stretched by stretch={stretch}",
+                      "stretch less")
         remaining = math.ceil(n * (1 + stretch)) - n
         while remaining > 0:
             size = _trunc_sample(g, 1, remaining, p_number, number_params)
