@@ -16,7 +16,6 @@
 
 using incdtw::index_t;
 using namespace incdtw_test;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -44,10 +43,8 @@ TEST_CASE("Cancellation: a poll on the calling thread stops dtw_dismat on every 
         int polls = 0;
         incdtw::Cancellation stop([&] { return ++polls >= 3; }, std::chrono::milliseconds(5));
         incdtw::CancellationScope scope(stop);
-        const auto t0 = Clock::now();
         CHECK_THROWS_AS(incdtw::dtw_dismat(w.views, opt), incdtw::Cancelled);
-        CHECK(Clock::now() - t0 < std::chrono::seconds(1));
-        CHECK(polls == 3);
+        CHECK(polls == 3);  // stopped at the third poll: no poll after the request
     }
 }
 
@@ -69,10 +66,9 @@ TEST_CASE("Cancellation: request() from another thread stops rundtw, serial and 
                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
                 stop.request();
             });
-            const auto t0 = Clock::now();
+            // seconds of work: only a stop makes it throw (no wall-clock bound: sanitizer builds are slow)
             CHECK_THROWS_AS(incdtw::rundtw(q.view(), x.view(), opt), incdtw::Cancelled);
             other.join();
-            CHECK(Clock::now() - t0 < std::chrono::seconds(2));
         }
     }
 }
