@@ -137,10 +137,6 @@ def _triangle_tile(xb: tuple[np.ndarray, np.ndarray], opts: dict[str, Any]) -> n
     return _core.dtw_dismat(xs, **opts) if len(xs) > 1 else np.empty(0, dtype=xs[0].dtype)
 
 
-def _square_block(condensed: np.ndarray, size: int) -> np.ndarray:
-    return _square(condensed, size)
-
-
 def _progress_mode(progress: Any) -> Any:
     if isinstance(progress, str):
         if progress != "dask":
@@ -181,6 +177,15 @@ def _output(out: Any, shape: tuple[int, ...], dtype: np.dtype, what: str) -> np.
         raise ValueError(f"out must be the path of a .npy file, got {out!r}")
     mapped: np.ndarray = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=shape)
     return mapped
+
+
+def _matrix_run(progress: Any, retries: Any, out: Any, return_dask: Any) -> tuple[Any, int, bool]:
+    """The checked run options of dtw_dismat and dtw_cdist: progress mode, retries, return_dask."""
+    show, tries = _progress_mode(progress), v.check_count(retries, "retries", 0)
+    lazy = v.check_flag(return_dask, "return_dask")
+    if lazy and out is not None:
+        raise ValueError("out and return_dask=True exclude each other")
+    return show, tries, lazy
 
 
 def _dask_block(future: Any, shape: tuple[int, int], dtype: np.dtype) -> Any:
@@ -233,11 +238,7 @@ def dtw_dismat(
     """
     opts = _options(dist_method, step_pattern, normalize, ws, threshold, n_jobs)
     matrix = v.check_flag(return_matrix, "return_matrix")
-    show = _progress_mode(progress)
-    tries = v.check_count(retries, "retries", 0)
-    lazy = v.check_flag(return_dask, "return_dask")
-    if lazy and out is not None:
-        raise ValueError("out and return_dask=True exclude each other")
+    show, tries, lazy = _matrix_run(progress, retries, out, return_dask)
     series = as_collection(lot)
     if len(series) < 2:
         raise ValueError("lot must hold at least two series for a distance matrix")
@@ -268,7 +269,7 @@ def dtw_dismat(
         grid: list[list[Any]] = [[None] * len(blocks) for _ in blocks]
         for (bi, bj), f in futures.items():
             if bi == bj:
-                sq = c.submit(_square_block, f, span[bi], retries=tries, pure=False)
+                sq = c.submit(_square, f, span[bi], retries=tries, pure=False)
                 grid[bi][bi] = _dask_block(sq, (span[bi], span[bi]), dtype)
             else:
                 grid[bi][bj] = _dask_block(f, (span[bi], span[bj]), dtype)
@@ -327,11 +328,7 @@ def dtw_cdist(
     :func:`dtw_dismat` of this module; ``return_dask=True`` returns a ``dask.array`` whose blocks
     are the tiles)."""
     opts = _options(dist_method, step_pattern, normalize, ws, threshold, n_jobs)
-    show = _progress_mode(progress)
-    tries = v.check_count(retries, "retries", 0)
-    lazy = v.check_flag(return_dask, "return_dask")
-    if lazy and out is not None:
-        raise ValueError("out and return_dask=True exclude each other")
+    show, tries, lazy = _matrix_run(progress, retries, out, return_dask)
     xs, ys = _cross_collections(X, Y)
     _check_feasible(xs, "X", ys, "Y", opts["ws"])
     dtype = xs[0].dtype
@@ -497,12 +494,11 @@ def rundtw(
         size = chunk_windows(sum(windows), _workers(c)[0])
 
     chunks = []  # (series, first window, end window)
-    for si, w in enumerate(windows):
-        chunks += [(si, b, min(w, b + size)) for b in range(0, w, size)]
     where = []  # (first window, series, IncDTW's running z state there: only z needs it)
-    for si in range(len(series)):
-        starts = list(range(0, windows[si], size))  # the chunks' first windows, as above
+    for si, w in enumerate(windows):
+        starts = list(range(0, w, size))
         z = _core.rundtw_z_states(series[si], n, starts) if opts["scale"] == "z" else None
+        chunks += [(si, b, min(w, b + size)) for b in starts]
         where += [(b, si, z[i].ravel() if z is not None and b > 0 else None) for i, b in enumerate(starts)]
     data = c.scatter([series[si][b : e + n - 1] for si, b, e in chunks], hash=False, broadcast=True)  # see _scatter_blocks
 

@@ -642,6 +642,21 @@ class Reporter {
     Cancellation* cancel_;
 };
 
+/// Adds the final status of every window of s to c.
+template <class T>
+void count_status(const RunSeries<T>& s, RundtwCounter& c) {
+    for (std::uint8_t st : s.status) {
+        switch (st) {
+            case st_kim: ++c.lb_kim; break;
+            case st_keogh_q: ++c.lb_keogh_q; break;
+            case st_keogh_c: ++c.lb_keogh_c; break;
+            case st_abandoned: ++c.early_abandon; break;
+            case st_done: ++c.completed; break;
+            default: break;
+        }
+    }
+}
+
 /// Threads for a search: one below about 2e6 window cells (less than a millisecond of work).
 inline int search_threads(index_t windows, index_t n, int n_jobs) {
     return static_cast<double>(windows) * static_cast<double>(n) < 2.0e6 ? 1 : resolve_threads(n_jobs);
@@ -767,19 +782,6 @@ class Search {
         RundtwCounter c;
         for (const auto& s : all_) count_status(s, c);
         return c;
-    }
-
-    static void count_status(const RunSeries<T>& s, RundtwCounter& c) {
-        for (std::uint8_t st : s.status) {
-            switch (st) {
-                case st_kim: ++c.lb_kim; break;
-                case st_keogh_q: ++c.lb_keogh_q; break;
-                case st_keogh_c: ++c.lb_keogh_c; break;
-                case st_abandoned: ++c.early_abandon; break;
-                case st_done: ++c.completed; break;
-                default: break;
-            }
-        }
     }
 
   private:
@@ -1133,7 +1135,7 @@ class RundtwPart {
     /// How the part decided its windows.
     RundtwCounter counter() const {
         RundtwCounter c;
-        detail::Search<T, detail::Agg::abs_sum, false>::count_status(all_[0], c);
+        detail::count_status(all_[0], c);
         return c;
     }
 
