@@ -1,4 +1,5 @@
 #pragma once
+// SPDX-License-Identifier: BSD-3-Clause (the LICENSE file of incdtw, installed with the headers)
 /// Umbrella header of the incdtw library: includes every public header, nothing else.
 
 #include "barycenter.hpp"
