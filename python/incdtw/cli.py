@@ -11,9 +11,18 @@ Synopsis::
 
 Common options mirror the Python keywords: ``--dist-method``, ``--step-pattern``, ``--ws``,
 ``--n-jobs``, ``--json`` (machine-readable output), ``--quiet`` (no progress bar). Series files are
-``.npy``, ``.csv`` (comma-separated, an optional header row) or whitespace-separated text; one
-column is a univariate series, several columns are ``(length, dims)``. Exit codes: 0 success,
-2 unreadable files, shape mismatches and bad options (a message on stderr).
+``.npy``, ``.csv`` (comma-separated) or whitespace-separated text; one column is a univariate
+series, several columns are ``(length, dims)``. A first line of names (no field a number or a
+missing-value marker such as NA) is a header and skipped; any other line that does not read as
+finite numbers is an error naming the file and line. A UTF-8 byte-order mark is ignored, and a
+file that starts with the .npy magic is read as .npy whatever its name. ``-`` reads standard input
+(once; comma-separated when its first line of data has a comma).
+
+Inputs are read whole, each up to ``--max-bytes`` (default 1 GiB); pipes, FIFOs, devices and
+standard input are waited on for at most ``--read-timeout`` seconds (default 30) at a time.
+Exit codes: 0 success, 2 errors (unreadable or too large files, shape mismatches, bad options,
+not enough memory, an output that cannot be written), each as ``incdtw: error: ...`` on stderr;
+a closed standard output (``| head``) ends quietly with 0.
 
 Run it as ``incdtw ...`` (console script) or ``python -m incdtw.cli ...``.
 """
@@ -21,16 +30,22 @@ Run it as ``incdtw ...`` (console script) or ``python -m incdtw.cli ...``.
 from __future__ import annotations
 
 import argparse
+import array
+import errno
+import io
 import json
 import math
 import os
+import re
+import stat
 import sys
 import warnings
-from typing import Any, Callable, Optional, Sequence, cast
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 import numpy as np
 
 import incdtw
+from incdtw._validate import ensure_fits
 from incdtw.collection import as_collection
 
 PROG = "incdtw"
@@ -45,76 +60,279 @@ class CLIError(Exception):
 # reading and writing
 
 
-def _parse_number(field: str) -> Optional[float]:
+# Inputs are read whole into memory, up to a size limit (--max-bytes); files that are not regular
+# (pipes, FIFOs, devices, standard input) are opened without blocking and waited on for at most
+# --read-timeout seconds at a time, so a FIFO without a writer or /dev/zero ends in an error.
+DEFAULT_MAX_BYTES = 1 << 30
+DEFAULT_READ_TIMEOUT = 30.0
+STDIN = "-"
+_CHUNK = 1 << 20
+# fields that mean "no value": never a header name, always an error naming the line
+_MISSING = frozenset({"na", "n/a", "#n/a", "nan", "-nan", "+nan", "null", "none", "nil", "missing", "?"})
+
+
+def _display(path: str) -> str:
+    return "<stdin>" if path == STDIN else path
+
+
+def _size_text(n: int) -> str:
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= size and n % size == 0:
+            return f"{n // size} {unit}"
+    return f"{n} bytes"
+
+
+def _too_large(name: str, max_bytes: int) -> CLIError:
+    return CLIError(f"{name}: larger than the limit of {_size_text(max_bytes)} (--max-bytes)")
+
+
+def _read_stream(fd: int, name: str, max_bytes: int, timeout: float) -> bytearray:
+    """All bytes of a pipe, FIFO or device, waiting at most ``timeout`` seconds for each chunk."""
     try:
-        return float(field)
+        import select
+
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLPRI)
+    except (ImportError, AttributeError):  # no poll() (Windows): blocking reads, still bounded in size
+        poller = None
+    wait_ms = None if math.isinf(timeout) else max(1, int(math.ceil(timeout * 1000)))
+    buf = bytearray()
+    while True:
+        # on Linux a FIFO opened without a writer polls as not ready until a writer has come and
+        # gone, so "no writer" and "a writer that sends nothing" both end here
+        if poller is not None and not poller.poll(wait_ms):
+            what = "no data" if not buf else f"no more data after {len(buf)} bytes"
+            raise CLIError(f"{name}: {what} in {timeout:g} s of waiting (no writer?); "
+                           "--read-timeout sets how long to wait")
+        try:
+            chunk = os.read(fd, min(_CHUNK, max_bytes + 1 - len(buf)))
+        except BlockingIOError:  # a spurious wake-up
+            continue
+        if not chunk:
+            return buf
+        buf += chunk
+        if len(buf) > max_bytes:
+            raise _too_large(name, max_bytes)
+
+
+def _read_bytes(path: str, max_bytes: int, timeout: float) -> bytearray:
+    """The bytes of ``path`` (``-``: standard input), at most ``max_bytes`` (CLIError otherwise)."""
+    name = _display(path)
+    if path == STDIN:
+        try:
+            fd = sys.stdin.fileno()
+        except (AttributeError, ValueError, OSError):
+            raise CLIError(f"{name}: standard input is closed") from None
+        owned = False
+    else:
+        # O_NONBLOCK: open() of a FIFO without a writer returns at once instead of waiting for one
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        owned = True
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise CLIError(f"{name}: is a directory, not a series file")
+        if not stat.S_ISREG(st.st_mode):
+            return _read_stream(fd, name, max_bytes, timeout)
+        if owned and st.st_size > max_bytes:
+            raise _too_large(name, max_bytes)
+        buf = bytearray()
+        while True:  # a regular file never blocks; the bound holds if it grows while being read
+            chunk = os.read(fd, min(_CHUNK << 4, max_bytes + 1 - len(buf)))
+            if not chunk:
+                return buf
+            buf += chunk
+            if len(buf) > max_bytes:
+                raise _too_large(name, max_bytes)
+    finally:
+        if owned:
+            os.close(fd)
+
+
+def _read_npy(name: str, data: bytearray) -> np.ndarray:
+    """A plain numeric .npy array from its bytes; the header's shape is checked against the data
+    before anything is allocated (a header may promise terabytes)."""
+    from numpy.lib import format as npy
+
+    f = io.BytesIO(data)
+    try:
+        version = npy.read_magic(f)
+        if version not in ((1, 0), (2, 0), (3, 0)):
+            raise ValueError(f"format version {version[0]}.{version[1]}, not 1.0, 2.0 or 3.0")
+        if version == (1, 0):
+            shape, fortran, dtype = npy.read_array_header_1_0(f)
+        else:  # 2.0 and 3.0 share the layout (3.0: a utf-8 header, only for structured dtypes)
+            shape, fortran, dtype = npy.read_array_header_2_0(f)
+    except (ValueError, EOFError, SyntaxError, TypeError, KeyError) as e:
+        raise CLIError(f"{name}: not a readable .npy file ({e})") from None
+    if dtype.hasobject or dtype.kind not in "fiu" or dtype.fields is not None or dtype.subdtype is not None:
+        raise CLIError(f"{name}: holds {dtype} values, not real numbers")
+    if any(n < 0 for n in shape):
+        raise CLIError(f"{name}: not a readable .npy file (its header gives the shape {shape})")
+    count = math.prod(shape)
+    have, need = len(data) - f.tell(), count * dtype.itemsize
+    if have != need:
+        what = "the file is truncated" if have < need else "extra bytes follow the array"
+        raise CLIError(f"{name}: not a readable .npy file (its header promises shape {shape} of {dtype}, "
+                       f"{need} bytes, but {have} bytes of data follow: {what})")
+    arr = np.frombuffer(data, dtype=dtype, count=count, offset=f.tell())
+    if not arr.flags.aligned:
+        arr = arr.copy()
+    return arr.reshape(shape, order="F" if fortran else "C")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` (str.splitlines' line ends), split a few MiB at a time: no list of all
+    the lines, whose objects would take several times the memory of the text."""
+    block, pos, carry = 1 << 22, 0, ""
+    while pos < len(text):
+        part = carry + text[pos:pos + block]
+        pos += block
+        lines = part.splitlines(keepends=True)
+        carry = ""
+        if pos < len(text) and lines:
+            # the last line may continue in the next block (a "\r" may be half of "\r\n")
+            carry = lines.pop()
+        yield from lines
+    if carry:
+        yield carry
+
+
+def _field_text(field: str) -> str:
+    return repr(field) if len(field) <= 40 else repr(field[:40]) + "..."
+
+
+def _is_missing(field: str) -> bool:
+    return field.lower() in _MISSING
+
+
+def _check_field(name: str, lineno: int, field: str) -> None:
+    """CLIError for a field that is not a finite number (called once a line fails)."""
+    try:
+        x = float(field)
     except ValueError:
-        return None
+        if _is_missing(field):
+            raise CLIError(f"{name}: line {lineno}: {_field_text(field)} is a missing value; "
+                           "the series must be finite numbers") from None
+        raise CLIError(f"{name}: line {lineno}: cannot read {_field_text(field)} as a number") from None
+    if not math.isfinite(x):
+        raise CLIError(f"{name}: line {lineno}: {_field_text(field)} is not a finite number; "
+                       "the series must be finite numbers")
 
 
-def _read_text(path: str, text: str, sep: Optional[str]) -> np.ndarray:
-    rows: list[list[float]] = []
+def _is_header(fields: Sequence[str]) -> bool:
+    """A first line of names: no field reads as a number or says "missing", one at least is a name.
+    Any other line that does not read as numbers is an error, never skipped."""
+    named = False
+    for field in fields:
+        if not field:
+            continue  # an unnamed column (e.g. pandas' index)
+        if _is_missing(field):
+            return False
+        try:
+            float(field)
+            return False
+        except ValueError:
+            named = True
+    return named
+
+
+def _read_text(name: str, text: str, sep: Optional[str]) -> np.ndarray:
+    values = array.array("d")
+    rows = 0
     width = None
-    seen_data = False
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    first = True
+    for lineno, line in enumerate(_lines(text), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
         fields = [f.strip() for f in stripped.split(sep)] if sep else stripped.split()
-        values = [_parse_number(f) for f in fields]
-        if any(x is None for x in values):
-            if not seen_data and all(x is None for x in values):
-                seen_data = True  # a header row: skipped
-                continue
-            bad = fields[[x is None for x in values].index(True)]
-            raise CLIError(f"{path}: line {lineno}: cannot read {bad!r} as a number")
-        seen_data = True
+        try:
+            row = [float(f) for f in fields]
+            ok = all(map(math.isfinite, row))
+        except ValueError:
+            ok = False
+        if not ok:
+            if first and _is_header(fields):
+                first = False
+                continue  # the header row
+            for field in fields:
+                _check_field(name, lineno, field)
+        first = False
         if width is None:
-            width = len(values)
-        elif len(values) != width:
-            raise CLIError(f"{path}: line {lineno} has {len(values)} columns, the lines before have {width}")
-        rows.append(values)  # type: ignore[arg-type]
-    if not rows:
-        raise CLIError(f"{path}: no numbers in the file (empty)")
-    arr = np.asarray(rows, dtype=np.float64)
-    if arr.shape[0] == 1 and arr.shape[1] > 1:  # one line of several values: a univariate series
+            width = len(row)
+        elif len(row) != width:
+            raise CLIError(f"{name}: line {lineno} has {len(row)} columns, the lines before have {width}")
+        values.extend(row)
+        rows += 1
+    if not rows or width is None:
+        raise CLIError(f"{name}: no numbers in the file (empty)")
+    arr = np.frombuffer(values, dtype=np.float64).reshape(rows, width)
+    if rows == 1 and width > 1:  # one line of several values: a univariate series
         return arr.reshape(-1)
-    return arr[:, 0] if arr.shape[1] == 1 else arr
+    return arr[:, 0] if width == 1 else arr
 
 
-def read_series(path: str) -> np.ndarray:
-    """A series from ``.npy``, ``.csv`` or whitespace-separated text (CLIError on failure)."""
-    if os.path.isdir(path):
-        raise CLIError(f"{path}: is a directory, not a series file")
-    ext = os.path.splitext(path)[1].lower()
+def _text_separator(path: str, text: str) -> Optional[str]:
+    """"," for .csv; whitespace for other files; standard input: "," when its first line of data has one."""
+    if path == STDIN:
+        for line in _lines(text[: 1 << 16]):
+            stripped = line.strip()
+            if stripped and not stripped.startswith("#"):
+                return "," if "," in stripped else None
+        return None
+    return "," if os.path.splitext(path)[1].lower() == ".csv" else None
+
+
+def read_series(path: str, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = DEFAULT_READ_TIMEOUT) -> np.ndarray:
+    """A series from ``.npy``, ``.csv`` or whitespace-separated text, ``-`` for standard input
+    (CLIError on failure). A file that starts with the .npy magic is read as .npy whatever its
+    name (process substitution, standard input); text may start with a UTF-8 byte-order mark."""
+    name = _display(path)
     try:
-        if ext == ".npy":
-            arr = np.load(path, allow_pickle=False)
-        else:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-            arr = _read_text(path, text, "," if ext == ".csv" else None)
+        data = _read_bytes(path, max_bytes, timeout)
     except CLIError:
         raise
     except FileNotFoundError:
-        raise CLIError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise CLIError(f"{path}: not a text file (use .npy for binary numpy arrays)") from None
+        raise CLIError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise CLIError(f"{name}: is a directory, not a series file") from None
     except OSError as e:
-        raise CLIError(f"{path}: cannot read the file ({e.strerror or e})") from None
-    except ValueError as e:  # np.load: not a .npy file, or an object array
-        raise CLIError(f"{path}: not a readable .npy file ({e})") from None
-    if not isinstance(arr, np.ndarray):
-        raise CLIError(f"{path}: not a single numpy array")
-    if arr.dtype.kind not in "fiu":
-        raise CLIError(f"{path}: holds {arr.dtype} values, not real numbers")
+        raise CLIError(f"{name}: cannot read the file ({e.strerror or e})") from None
+    ext = "" if path == STDIN else os.path.splitext(path)[1].lower()
+    if data.startswith(b"\x93NUMPY"):
+        arr = _read_npy(name, data)
+    elif ext == ".npy":
+        what = "empty" if not data else "it does not start with the .npy magic bytes"
+        raise CLIError(f"{name}: not a readable .npy file ({what})")
+    else:
+        try:
+            text = data.decode("utf-8-sig")  # a byte-order mark (Excel's "CSV UTF-8") is not data
+        except UnicodeDecodeError:
+            raise CLIError(f"{name}: not a text file (use .npy for binary numpy arrays)") from None
+        del data
+        if "\x00" in text:
+            raise CLIError(f"{name}: not a text file (it holds NUL bytes; use .npy for binary numpy arrays)")
+        arr = _read_text(name, text, _text_separator(path, text))
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim not in (1, 2):
-        raise CLIError(f"{path}: a series is 1-D (length,) or 2-D (length, dims), got shape {arr.shape}")
+        raise CLIError(f"{name}: a series is 1-D (length,) or 2-D (length, dims), got shape {arr.shape}")
     if arr.shape[0] == 0 or arr.size == 0:
-        raise CLIError(f"{path}: no numbers in the file (empty)")
-    return cast(np.ndarray, arr)  # np.load's result (Any to mypy), checked above
+        raise CLIError(f"{name}: no numbers in the file (empty)")
+    if arr.dtype.kind == "f":
+        bad = np.flatnonzero(~np.isfinite(arr.reshape(arr.shape[0], -1)).all(axis=1))
+        if bad.size:
+            raise CLIError(f"{name}: a value that is not a finite number (NaN or inf) at observation {bad[0]}; "
+                           "the series must be finite numbers")
+    return arr
+
+
+def read_inputs(args: argparse.Namespace, paths: Sequence[str]) -> list[np.ndarray]:
+    """The series of ``paths`` under the --max-bytes and --read-timeout of ``args``."""
+    if list(paths).count(STDIN) > 1:
+        raise CLIError("- (standard input) can be given once only")
+    return [read_series(p, args.max_bytes, args.read_timeout) for p in paths]
 
 
 def _same_dims(paths: Sequence[str], arrays: Sequence[np.ndarray]) -> None:
@@ -138,20 +356,50 @@ def _check_output(path: Optional[str]) -> None:
         raise CLIError(f"{path}: cannot write the file (no folder {folder})")
 
 
-def write_array(path: str, arr: np.ndarray, header: Sequence[str] = ()) -> None:
-    """``.npy`` (exact), ``.csv`` (comma) or ``.txt`` (space), numbers with full precision."""
-    ext = os.path.splitext(path)[1].lower()
+def _open_output(path: str) -> tuple[io.BufferedWriter, bool]:
+    """``path`` opened for writing, and whether it is a regular file. O_NONBLOCK: a FIFO without a
+    reader is an error at once instead of an open() that waits for one."""
+    nonblock = getattr(os, "O_NONBLOCK", 0)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | nonblock | getattr(os, "O_BINARY", 0)
     try:
-        if ext == ".npy":
-            np.save(path, arr)
-            return
-        sep = "," if ext == ".csv" else " "
-        with open(path, "w", encoding="utf-8") as f:
-            if header:
-                f.write(sep.join(header) + "\n")
-            for line in _rows(arr, sep):
-                f.write(line + "\n")
+        fd = os.open(path, flags, 0o666)
     except OSError as e:
+        if e.errno == errno.ENXIO:
+            raise CLIError(f"{path}: cannot write the file (a FIFO or device without a reader)") from None
+        raise
+    try:
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        if nonblock:
+            os.set_blocking(fd, True)  # once open, a FIFO's reader sets the pace
+        return os.fdopen(fd, "wb"), regular
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def write_array(path: str, arr: np.ndarray, header: Sequence[str] = ()) -> None:
+    """``.npy`` (exact), ``.csv`` (comma) or ``.txt`` (space), numbers with full precision.
+    A regular file that cannot be written whole (a full disk) is removed, never left truncated."""
+    ext = os.path.splitext(path)[1].lower()
+    regular = False
+    try:
+        f, regular = _open_output(path)
+        with f:
+            if ext == ".npy":
+                np.save(f, arr)
+            else:
+                sep = "," if ext == ".csv" else " "
+                lines = ([sep.join(header)] if header else []) + _rows(arr, sep)
+                for k in range(0, len(lines), 4096):
+                    f.write("".join(line + "\n" for line in lines[k:k + 4096]).encode("utf-8"))
+    except OSError as e:
+        if regular:
+            try:
+                os.remove(path)
+            except OSError:
+                pass
+        if isinstance(e, IsADirectoryError):
+            raise CLIError(f"{path}: cannot write the file (it is a directory)") from None
         raise CLIError(f"{path}: cannot write the file ({e.strerror or e})") from None
 
 
@@ -186,8 +434,32 @@ def _json_value(x: Any) -> Any:
     return x
 
 
+class _StdoutError(Exception):
+    """Standard output cannot be written (a full disk, a closed pipe): the OSError in ``error``."""
+
+    def __init__(self, error: OSError):
+        super().__init__(error)
+        self.error = error
+
+
+def _say(text: str = "") -> None:
+    """A line on standard output; a failed write is a _StdoutError, reported by main()."""
+    try:
+        print(text)
+    except OSError as e:
+        raise _StdoutError(e) from None
+
+
+def _flush_stdout() -> None:
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except OSError as e:
+        raise _StdoutError(e) from None
+
+
 def _print_json(obj: dict[str, Any]) -> None:
-    print(json.dumps(_json_value(obj), indent=2))
+    _say(json.dumps(_json_value(obj), indent=2))
 
 
 # --------------------------------------------------------------------------------------------
@@ -242,6 +514,27 @@ def _nonneg_float(text: str) -> float:
     return value
 
 
+_SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def _byte_size(text: str) -> int:
+    """A size >= 1 in bytes: an integer, optionally with K, M, G or T (powers of 1024; KiB, MB... too)."""
+    m = re.fullmatch(r"\s*(\d+)\s*([kKmMgGtT]?)(?:i?[bB])?\s*", text)
+    if not m or int(m.group(1)) < 1:
+        raise argparse.ArgumentTypeError(f"must be a size >= 1 in bytes (such as 1048576, 512M or 2G), got {text!r}")
+    return int(m.group(1)) * _SIZE_UNITS[m.group(2).upper()]
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0 (or inf), got {text!r}")
+    return value
+
+
 def _add_common(p: argparse.ArgumentParser, step_default: str = "symmetric2", jobs: bool = True) -> None:
     p.add_argument("--dist-method", choices=("norm1", "norm2", "norm2_square"), default="norm1",
                    help="local cost (default: norm1)")
@@ -254,14 +547,20 @@ def _add_common(p: argparse.ArgumentParser, step_default: str = "symmetric2", jo
                        help="threads, -1 = all cores (default); results do not depend on it")
     p.add_argument("--json", action="store_true", help="machine-readable output (JSON on stdout)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no notes on stderr")
+    p.add_argument("--max-bytes", type=_byte_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+                   help="largest input file read, in bytes or with a suffix K, M, G (default: 1G)")
+    p.add_argument("--read-timeout", type=_seconds, default=DEFAULT_READ_TIMEOUT, metavar="SECONDS",
+                   help="pipes, FIFOs, devices and - (standard input): how long to wait for data before "
+                   f"giving up, 'inf' for ever (default: {DEFAULT_READ_TIMEOUT:g})")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Dynamic Time Warping on series in files (.npy, .csv or whitespace-separated text; "
-        "one column: univariate, several: (length, dims)).",
-        epilog="Exit codes: 0 success, 2 errors (unreadable files, shape mismatches, bad options).",
+        "one column: univariate, several: (length, dims); - reads standard input).",
+        epilog="Exit codes: 0 success, 2 errors (unreadable or too large files, shape mismatches, bad options, "
+        "not enough memory, unwritable output).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {incdtw.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -326,7 +625,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", metavar="FILE", help="save a figure of the alignment (needs pip install incdtw[plot])")
     p.add_argument("--length", type=_int_at_least(2000), default=200_000, metavar="INT",
                    help="length of the random walk searched (default: 200000)")
-    p.add_argument("--seed", type=int, default=2026, help="seed of the example data (default: 2026)")
+    p.add_argument("--seed", type=_int_at_least(0), default=2026, metavar="INT",
+                   help="seed of the example data (default: 2026)")
     p.add_argument("--n-jobs", type=_int_at_least(1, allow_minus_one=True), default=-1, metavar="INT",
                    help="threads, -1 = all cores (default)")
     p.add_argument("--json", action="store_true", help="machine-readable output (JSON on stdout)")
@@ -344,7 +644,7 @@ def cmd_distance(args: argparse.Namespace) -> None:
         raise CLIError("--path cannot be combined with --threshold (an abandoned alignment has no path)")
     if args.path not in (None, "-"):
         _check_output(args.path)
-    Q, C = read_series(args.A), read_series(args.B)
+    Q, C = read_inputs(args, (args.A, args.B))
     _same_dims((args.A, args.B), (Q, C))
     opts = dict(dist_method=args.dist_method, step_pattern=args.step_pattern, ws=args.ws)
     ii = jj = path_table = None
@@ -367,22 +667,22 @@ def cmd_distance(args: argparse.Namespace) -> None:
                 out["path_file"] = args.path
         _print_json(out)
         return
-    print(f"distance {_fmt(distance)}")
-    print(f"normalized_distance {_fmt(normalized)}")
+    _say(f"distance {_fmt(distance)}")
+    _say(f"normalized_distance {_fmt(normalized)}")
     if path_table is not None:
         if args.path == "-":
-            print(f"path {len(path_table)} steps (i j, 0-based)")
+            _say(f"path {len(path_table)} steps (i j, 0-based)")
             for line in _rows(path_table):
-                print(line)
+                _say(line)
         else:
-            print(f"path {len(path_table)} steps written to {args.path}")
+            _say(f"path {len(path_table)} steps written to {args.path}")
 
 
 def cmd_dismat(args: argparse.Namespace) -> None:
     if args.normalize and args.step_pattern == "symmetric1":
         raise CLIError("--normalize (the default) needs --step-pattern symmetric2; pass --no-normalize")
     _check_output(args.output)
-    arrays = [read_series(f) for f in args.files]
+    arrays = read_inputs(args, args.files)
     _same_dims(args.files, arrays)
     series = as_collection(arrays, "files")  # one float dtype, as dtw_dismat
     if len(series) < 2:
@@ -410,15 +710,15 @@ def cmd_dismat(args: argparse.Namespace) -> None:
         _print_json(out)
     elif args.output:
         kind = f"condensed vector of {result.size}" if args.condensed else f"{k} x {k} matrix"
-        print(f"dismat of {k} series ({kind}) written to {args.output}")
+        _say(f"dismat of {k} series ({kind}) written to {args.output}")
     else:
         for line in _rows(result):
-            print(line)
+            _say(line)
 
 
 def cmd_search(args: argparse.Namespace) -> None:
     _check_output(args.output)
-    Q, C = read_series(args.query), read_series(args.series)
+    Q, C = read_inputs(args, (args.query, args.series))
     _same_dims((args.query, args.series), (Q, C))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
@@ -427,7 +727,7 @@ def cmd_search(args: argparse.Namespace) -> None:
                           n_jobs=args.n_jobs)
     if not args.quiet:
         for w in caught:
-            print(f"{PROG}: note: {w.message}", file=sys.stderr)
+            _err(f"{PROG}: note: {w.message}")
     starts = np.asarray(r.knn_indices, dtype=np.intp)
     values = np.asarray(r.knn_values, dtype=np.float64)
     if args.output:
@@ -440,15 +740,15 @@ def cmd_search(args: argparse.Namespace) -> None:
             out["output"] = args.output
         _print_json(out)
         return
-    print("start distance")
+    _say("start distance")
     for s, d in zip(starts, values):
-        print(f"{int(s)} {_fmt(d)}")
+        _say(f"{int(s)} {_fmt(d)}")
 
 
 def cmd_dba(args: argparse.Namespace) -> None:
     _check_output(args.output)
-    arrays = [read_series(f) for f in args.files]
-    m0 = read_series(args.m0) if args.m0 else None
+    arrays = read_inputs(args, list(args.files) + ([args.m0] if args.m0 else []))
+    m0 = arrays.pop() if args.m0 else None
     _same_dims(list(args.files) + ([args.m0] if args.m0 else []), arrays + ([m0] if m0 is not None else []))
     series = as_collection(arrays, "files")
     r = incdtw.dba(series, m0=m0, iterMax=args.iter_max, eps=args.eps, dist_method=args.dist_method,
@@ -465,11 +765,11 @@ def cmd_dba(args: argparse.Namespace) -> None:
             out["m1"] = r.m1
         _print_json(out)
     elif args.output:
-        print(f"barycenter of {len(series)} series (length {len(r.m1)}, {iterations} iterations) "
+        _say(f"barycenter of {len(series)} series (length {len(r.m1)}, {iterations} iterations) "
               f"written to {args.output}")
     else:
         for line in _rows(r.m1):
-            print(line)
+            _say(line)
 
 
 def _plotting() -> Callable[..., Any]:
@@ -499,7 +799,12 @@ def cmd_demo(args: argparse.Namespace) -> None:
                                normalized_distance=r.normalized_distance, path_steps=wp.size + 1,
                                moves={k: int(np.count_nonzero(wp == code)) for k, code in moves.items()})
 
-    w = datasets.planted_walk(length=args.length, seed=args.seed)
+    # the walk and the search take about 72 bytes a point: refused up front when they cannot fit
+    ensure_fits(80 * args.length, f"--length {args.length}", "lower --length")
+    try:
+        w = datasets.planted_walk(length=args.length, seed=args.seed)
+    except MemoryError:
+        raise CLIError(f"--length {args.length}: not enough memory for a random walk of that length") from None
     s = incdtw.rundtw(w.pattern, w.series, k=len(w.positions), scale="z", ws=10, n_jobs=args.n_jobs)
     found = sorted(int(i) for i in np.asarray(s.knn_indices))
     report["search"] = dict(length=w.series.size, pattern_length=w.pattern.size, planted=w.positions.tolist(),
@@ -529,27 +834,52 @@ def cmd_demo(args: argparse.Namespace) -> None:
         _print_json(report)
         return
     a, sr, c = report["alignment"], report["search"], report["classes"]
-    print(f"incdtw {incdtw.__version__} demo (data: incdtw.datasets, seed {args.seed})")
-    print(f"1. alignment: a noisy sine (n={a['n']}) and a warped, shorter copy (m={a['m']}), ws={a['ws']}")
-    print(f"   distance {a['distance']:.6f}, normalized {a['normalized_distance']:.6f}, "
+    _say(f"incdtw {incdtw.__version__} demo (data: incdtw.datasets, seed {args.seed})")
+    _say(f"1. alignment: a noisy sine (n={a['n']}) and a warped, shorter copy (m={a['m']}), ws={a['ws']}")
+    _say(f"   distance {a['distance']:.6f}, normalized {a['normalized_distance']:.6f}, "
           f"path of {a['path_steps']} steps {a['moves']}")
-    print(f"2. search: {len(sr['planted'])} warped copies of a pattern of {sr['pattern_length']} planted in a "
+    _say(f"2. search: {len(sr['planted'])} warped copies of a pattern of {sr['pattern_length']} planted in a "
           f"random walk of {sr['length']}")
-    print(f"   planted at {sr['planted']}; found at {sr['found']} "
+    _say(f"   planted at {sr['planted']}; found at {sr['found']} "
           f"({'all found' if sr['all_found'] else 'NOT all found'}; "
           f"{sr['skipped_by_lower_bound']} windows skipped by lower bounds)")
-    print(f"3. classes: {c['series']} warped series of {len(c['classes'])} shapes {tuple(c['classes'])}, "
+    _say(f"3. classes: {c['series']} warped series of {len(c['classes'])} shapes {tuple(c['classes'])}, "
           f"{c['pairs']} DTW distances")
-    print(f"   leave-one-out 1-NN accuracy {c['loo_1nn_accuracy']:.3f}")
+    _say(f"   leave-one-out 1-NN accuracy {c['loo_1nn_accuracy']:.3f}")
     if args.plot:
-        print(f"figure of the alignment saved to {args.plot}")
+        _say(f"figure of the alignment saved to {args.plot}")
 
 
 # --------------------------------------------------------------------------------------------
 
 
+def _err(text: str) -> None:
+    """A line on stderr; an error writing it (stderr closed or full) is ignored: nowhere to report it."""
+    try:
+        print(text, file=sys.stderr)
+        sys.stderr.flush()
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    """Point a failed standard output at the null device, so that the flush at exit does not fail
+    again (an "Exception ignored" message and exit code 120)."""
+    try:
+        fd = sys.stdout.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, fd)
+        finally:
+            os.close(devnull)
+    except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
+        pass
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code.
+    Every failure is ``incdtw: error: ...`` on stderr and 2, except a closed standard output (such
+    as ``| head``), which ends quietly with 0, and Ctrl-C (130)."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -557,21 +887,32 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     try:
         args.run(args)
+        _flush_stdout()  # output still buffered fails here, not after main() has returned
     except CLIError as e:
-        print(f"{PROG}: error: {e}", file=sys.stderr)
+        _err(f"{PROG}: error: {e}")
         return 2
     except (ValueError, TypeError) as e:  # the library's checks: shapes, options, window feasibility
-        print(f"{PROG}: error: {e}", file=sys.stderr)
+        _err(f"{PROG}: error: {e}")
+        return 2
+    except MemoryError as e:
+        _err(f"{PROG}: error: not enough memory ({e or 'an allocation failed'})")
         return 2
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+        _err(f"{PROG}: interrupted")
         return 130
-    except BrokenPipeError:  # e.g. | head
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - no flush error at exit
-        except OSError:
-            pass
+    except _StdoutError as e:
+        _silence_stdout()
+        if e.error.errno == errno.EPIPE:  # the reader has gone (| head): the Unix way is to stop quietly
+            return 0
+        _err(f"{PROG}: error: cannot write to standard output ({e.error.strerror or e.error})")
+        return 2
+    except BrokenPipeError:  # a closed pipe met outside _say (a progress bar's stderr)
+        _silence_stdout()
         return 0
+    except OSError as e:
+        where = f"{e.filename}: " if e.filename else ""
+        _err(f"{PROG}: error: {where}{e.strerror or e}")
+        return 2
     return 0
 
 
