@@ -45,7 +45,7 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 import numpy as np
 
 import incdtw
-from incdtw._validate import ensure_fits
+from incdtw._validate import ResultTooLargeError, ensure_fits
 from incdtw.collection import as_collection
 
 PROG = "incdtw"
@@ -95,7 +95,8 @@ def _read_stream(fd: int, name: str, max_bytes: int, timeout: float) -> bytearra
         poller.register(fd, select.POLLIN | select.POLLPRI)
     except (ImportError, AttributeError):  # no poll() (Windows): blocking reads, still bounded in size
         poller = None
-    wait_ms = None if math.isinf(timeout) else max(1, int(math.ceil(timeout * 1000)))
+    # poll() takes at most 2**31 - 1 ms (24 days): longer is as good as for ever
+    wait_ms = None if timeout * 1000 >= 2**31 - 1 else max(1, math.ceil(timeout * 1000))
     buf = bytearray()
     while True:
         # on Linux a FIFO opened without a writer polls as not ready until a writer has come and
@@ -377,6 +378,14 @@ def _open_output(path: str) -> tuple[io.BufferedWriter, bool]:
         raise
 
 
+def _remove(path: str) -> None:
+    """Remove an output file that could not be written whole, never leaving it cut short."""
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
 def write_array(path: str, arr: np.ndarray, header: Sequence[str] = ()) -> None:
     """``.npy`` (exact), ``.csv`` (comma) or ``.txt`` (space), numbers with full precision.
     A regular file that cannot be written whole (a full disk) is removed, never left truncated."""
@@ -394,10 +403,7 @@ def write_array(path: str, arr: np.ndarray, header: Sequence[str] = ()) -> None:
                     f.write("".join(line + "\n" for line in lines[k:k + 4096]).encode("utf-8"))
     except OSError as e:
         if regular:
-            try:
-                os.remove(path)
-            except OSError:
-                pass
+            _remove(path)
         if isinstance(e, IsADirectoryError):
             raise CLIError(f"{path}: cannot write the file (it is a directory)") from None
         raise CLIError(f"{path}: cannot write the file ({e.strerror or e})") from None
@@ -649,7 +655,11 @@ def cmd_distance(args: argparse.Namespace) -> None:
     opts = dict(dist_method=args.dist_method, step_pattern=args.step_pattern, ws=args.ws)
     ii = jj = path_table = None
     if args.path is not None:
-        r = incdtw.dtw(Q, C, return_wp=True, return_gcm=False, **opts)
+        try:
+            r = incdtw.dtw(Q, C, return_wp=True, return_gcm=False, **opts)
+        except ResultTooLargeError as e:  # the library's hint names Python calls
+            raise CLIError(f"--path: {str(e).split('; ')[0]}; without --path the distance needs "
+                           "memory O(min(n, m)) only") from None
         distance, normalized = r.distance, r.normalized_distance
         ii, jj = np.asarray(r.ii), np.asarray(r.jj)
         path_table = np.column_stack([ii, jj])
@@ -820,9 +830,15 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
     if plotQC is not None:
         ax = plotQC(r, Q, C)
+        fmt = os.path.splitext(args.plot)[1][1:].lower() or None  # savefig's choice for a file name
+        regular = False
         try:
-            ax.figure.savefig(args.plot)
+            f, regular = _open_output(args.plot)  # a FIFO without a reader: an error, not a wait
+            with f:
+                ax.figure.savefig(f, format=fmt)
         except (OSError, ValueError) as e:
+            if regular:
+                _remove(args.plot)
             raise CLIError(f"{args.plot}: cannot save the figure ({e})") from None
         finally:
             import matplotlib.pyplot as plt

@@ -619,6 +619,9 @@ def test_standard_input_and_process_substitution(once, tmp_path):
     proc = cli_proc("distance", tmp_path / "t.csv", "-", input=b"x,y\n0.5,6\n2,4\n2.5,2.5\n4,2\n6,0.5\n", timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert values(text(proc.stdout))["distance"] == incdtw.dtw2vec(np.array([[1.0, 1], [2, 2]]), two).distance
+    for wait in ("inf", "1e308", "5"):  # waits beyond what poll() takes are for ever
+        proc = cli_proc("distance", "-", a, "--read-timeout", wait, input=b"0.5 2 2.5 4 6\n", timeout=60)
+        assert proc.returncode == 0 and values(text(proc.stdout))["distance"] == ref, proc.stderr
     proc = cli_proc("distance", "-", "-", input=b"1\n2\n", timeout=60)
     assert_error(proc, "- (standard input) can be given once only")
     proc = cli_proc("distance", "-", a, stdin=subprocess.DEVNULL, timeout=60)
@@ -862,3 +865,32 @@ def test_output_files_that_cannot_be_written(once, tmp_path, pair):
     (tmp_path / "folder.npy").mkdir()
     proc = cli_proc("dismat", a, b, "-o", tmp_path / "folder.npy", timeout=60)
     assert_error(proc, f"{tmp_path / 'folder.npy'}: cannot write the file")
+
+
+def test_path_too_large_names_the_option(capsys, tmp_path, monkeypatch):
+    import incdtw._validate as validate
+
+    monkeypatch.setattr(validate, "available_memory", lambda: 1 << 30)  # 1 GiB free
+    q, c = tmp_path / "q.npy", tmp_path / "c.npy"
+    np.save(q, np.zeros(40_000))
+    np.save(c, np.ones(40_000))  # a 1.5 GiB direction matrix for the path
+    rc, out, err = run(capsys, "distance", q, c, "--path")
+    assert rc == 2 and out == ""
+    assert err.startswith("incdtw: error: --path: dtw() of a 40000 x 40000 alignment needs 1.5 GiB"), err
+    assert "without --path" in err and "incdtw.dtw2vec" not in err
+    rc, out, _ = run(capsys, "distance", q, c)  # the distance alone still works
+    assert rc == 0 and values(out)["distance"] == incdtw.dtw2vec(np.zeros(40_000), np.ones(40_000)).distance
+
+
+@POSIX
+def test_demo_plot_to_a_fifo_without_reader_or_an_unknown_format(once, tmp_path):
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("incdtw.plot")
+    fifo = tmp_path / "figure.svg"  # (an svg is written by open(), which waited for a reader)
+    os.mkfifo(fifo)
+    proc = cli_proc("demo", "--length", 2000, "--plot", fifo, timeout=60)
+    assert_error(proc, f"{fifo}: cannot write the file (a FIFO or device without a reader)")
+    odd = tmp_path / "figure.xyz"
+    proc = cli_proc("demo", "--length", 2000, "--plot", odd, timeout=120)
+    assert_error(proc, f"{odd}: cannot save the figure (Format 'xyz' is not supported")
+    assert not odd.exists()  # no empty file left behind
