@@ -12,11 +12,12 @@ Synopsis::
 Common options mirror the Python keywords: ``--dist-method``, ``--step-pattern``, ``--ws``,
 ``--n-jobs``, ``--json`` (machine-readable output), ``--quiet`` (no progress bar). Series files are
 ``.npy``, ``.csv`` (comma-separated) or whitespace-separated text; one column is a univariate
-series, several columns are ``(length, dims)``. A first line of names (no field a number or a
-missing-value marker such as NA) is a header and skipped; any other line that does not read as
-finite numbers is an error naming the file and line. A UTF-8 byte-order mark is ignored, and a
-file that starts with the .npy magic is read as .npy whatever its name. ``-`` reads standard input
-(once; comma-separated when its first line of data has a comma).
+series, several columns are ``(length, dims)``. A first line of names (no field a number, the
+start of one such as 0x10, or a missing-value marker such as NA) is a header and skipped; any
+other line that does not read as finite numbers is an error naming the file and line. A UTF-8
+byte-order mark is ignored, and a file that starts with the .npy magic is read as .npy whatever
+its name. ``-`` reads standard input (once; comma-separated when its first line of data has a
+comma).
 
 Inputs are read whole, each up to ``--max-bytes`` (default 1 GiB); pipes, FIFOs, devices and
 standard input are waited on for at most ``--read-timeout`` seconds (default 30) at a time.
@@ -221,17 +222,22 @@ def _check_field(name: str, lineno: int, field: str) -> None:
                        "the series must be finite numbers")
 
 
+# the start of a number, maybe malformed (0x10, 1.2.3, 3;4): never a column name
+_NUMBER_START = re.compile(r"[+-]?\.?\d")
+
+
 def _is_header(fields: Sequence[str]) -> bool:
-    """A first line of names: no field reads as a number or says "missing", one at least is a name.
-    Any other line that does not read as numbers is an error, never skipped."""
+    """A first line of names: no field is (or starts like) a number or says "missing", one at least
+    is a name. Any other line that does not read as finite numbers is an error, never skipped."""
     named = False
     for field in fields:
-        if not field:
+        bare = field.strip("\"'")  # a quoted "1.5" is no name either
+        if not bare:
             continue  # an unnamed column (e.g. pandas' index)
-        if _is_missing(field):
+        if _is_missing(bare) or _NUMBER_START.match(bare):
             return False
         try:
-            float(field)
+            float(bare)
             return False
         except ValueError:
             named = True
@@ -310,7 +316,7 @@ def read_series(path: str, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = 
         try:
             text = data.decode("utf-8-sig")  # a byte-order mark (Excel's "CSV UTF-8") is not data
         except UnicodeDecodeError:
-            raise CLIError(f"{name}: not a text file (use .npy for binary numpy arrays)") from None
+            raise CLIError(f"{name}: not a text file (not UTF-8; use .npy for binary numpy arrays)") from None
         del data
         if "\x00" in text:
             raise CLIError(f"{name}: not a text file (it holds NUL bytes; use .npy for binary numpy arrays)")

@@ -668,6 +668,11 @@ def test_byte_order_mark_is_not_a_header(capsys, tmp_path):
         ("1e400\n2\n", 1, "'1e400' is not a finite number"),
         ("inf,x\n1,2\n", 1, "'inf' is not a finite number"),
         ("value\nlabel\n1\n", 2, "cannot read 'label' as a number"),  # one header line at most
+        ("0x10\n2\n3\n", 1, "cannot read '0x10' as a number"),  # no name, a malformed number
+        ("1;2\n3;4\n", 1, "cannot read '1;2' as a number"),
+        ("1.2.3\n4\n", 1, "cannot read '1.2.3' as a number"),
+        ('"1","2"\n"3","4"\n', 1, "cannot read '\"1\"' as a number"),
+        ("-.5e\n1\n", 1, "cannot read '-.5e' as a number"),
     ],
 )
 def test_missing_and_non_finite_values_are_errors_naming_the_line(capsys, tmp_path, content, line, shown):
