@@ -11,9 +11,19 @@ Synopsis::
 
 Common options mirror the Python keywords: ``--dist-method``, ``--step-pattern``, ``--ws``,
 ``--n-jobs``, ``--json`` (machine-readable output), ``--quiet`` (no progress bar). Series files are
-``.npy``, ``.csv`` (comma-separated, an optional header row) or whitespace-separated text; one
-column is a univariate series, several columns are ``(length, dims)``. Exit codes: 0 success,
-2 unreadable files, shape mismatches and bad options (a message on stderr).
+``.npy``, ``.csv`` (comma-separated) or whitespace-separated text; one column is a univariate
+series, several columns are ``(length, dims)``. A first line of names (no field a number, the
+start of one such as 0x10, or a missing-value marker such as NA) is a header and skipped; any
+other line that does not read as finite numbers is an error naming the file and line. A UTF-8
+byte-order mark is ignored, and a file that starts with the .npy magic is read as .npy whatever
+its name. ``-`` reads standard input (once; comma-separated when its first line of data has a
+comma).
+
+Inputs are read whole, each up to ``--max-bytes`` (default 1 GiB); pipes, FIFOs, devices and
+standard input are waited on for at most ``--read-timeout`` seconds (default 30) at a time.
+Exit codes: 0 success, 2 errors (unreadable or too large files, shape mismatches, bad options,
+not enough memory, an output that cannot be written), each as ``incdtw: error: ...`` on stderr;
+a closed standard output (``| head``) ends quietly with 0.
 
 Run it as ``incdtw ...`` (console script) or ``python -m incdtw.cli ...``.
 """
@@ -21,173 +31,28 @@ Run it as ``incdtw ...`` (console script) or ``python -m incdtw.cli ...``.
 from __future__ import annotations
 
 import argparse
-import json
+import errno
 import math
 import os
+import re
 import sys
 import warnings
-from typing import Any, Callable, Optional, Sequence, cast
+from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
 import incdtw
+# the readers' and writers' public names are importable from here too ("X as X": re-exported)
+from incdtw._cli_error import CLIError as CLIError
+from incdtw._cli_read import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES, DEFAULT_READ_TIMEOUT as DEFAULT_READ_TIMEOUT
+from incdtw._cli_read import STDIN as STDIN, _same_dims, read_inputs as read_inputs, read_series as read_series
+from incdtw._cli_write import OUTPUT_EXTENSIONS as OUTPUT_EXTENSIONS, write_array as write_array
+from incdtw._cli_write import _check_output, _err, _flush_stdout, _fmt, _open_output, _print_json, _remove, _rows
+from incdtw._cli_write import _say, _silence_stdout, _StdoutError
+from incdtw._validate import ResultTooLargeError, ensure_fits
 from incdtw.collection import as_collection
 
 PROG = "incdtw"
-OUTPUT_EXTENSIONS = (".npy", ".csv", ".txt")
-
-
-class CLIError(Exception):
-    """An error reported as ``incdtw: error: <message>`` with exit code 2."""
-
-
-# --------------------------------------------------------------------------------------------
-# reading and writing
-
-
-def _parse_number(field: str) -> Optional[float]:
-    try:
-        return float(field)
-    except ValueError:
-        return None
-
-
-def _read_text(path: str, text: str, sep: Optional[str]) -> np.ndarray:
-    rows: list[list[float]] = []
-    width = None
-    seen_data = False
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        fields = [f.strip() for f in stripped.split(sep)] if sep else stripped.split()
-        values = [_parse_number(f) for f in fields]
-        if any(x is None for x in values):
-            if not seen_data and all(x is None for x in values):
-                seen_data = True  # a header row: skipped
-                continue
-            bad = fields[[x is None for x in values].index(True)]
-            raise CLIError(f"{path}: line {lineno}: cannot read {bad!r} as a number")
-        seen_data = True
-        if width is None:
-            width = len(values)
-        elif len(values) != width:
-            raise CLIError(f"{path}: line {lineno} has {len(values)} columns, the lines before have {width}")
-        rows.append(values)  # type: ignore[arg-type]
-    if not rows:
-        raise CLIError(f"{path}: no numbers in the file (empty)")
-    arr = np.asarray(rows, dtype=np.float64)
-    if arr.shape[0] == 1 and arr.shape[1] > 1:  # one line of several values: a univariate series
-        return arr.reshape(-1)
-    return arr[:, 0] if arr.shape[1] == 1 else arr
-
-
-def read_series(path: str) -> np.ndarray:
-    """A series from ``.npy``, ``.csv`` or whitespace-separated text (CLIError on failure)."""
-    if os.path.isdir(path):
-        raise CLIError(f"{path}: is a directory, not a series file")
-    ext = os.path.splitext(path)[1].lower()
-    try:
-        if ext == ".npy":
-            arr = np.load(path, allow_pickle=False)
-        else:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-            arr = _read_text(path, text, "," if ext == ".csv" else None)
-    except CLIError:
-        raise
-    except FileNotFoundError:
-        raise CLIError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise CLIError(f"{path}: not a text file (use .npy for binary numpy arrays)") from None
-    except OSError as e:
-        raise CLIError(f"{path}: cannot read the file ({e.strerror or e})") from None
-    except ValueError as e:  # np.load: not a .npy file, or an object array
-        raise CLIError(f"{path}: not a readable .npy file ({e})") from None
-    if not isinstance(arr, np.ndarray):
-        raise CLIError(f"{path}: not a single numpy array")
-    if arr.dtype.kind not in "fiu":
-        raise CLIError(f"{path}: holds {arr.dtype} values, not real numbers")
-    if arr.ndim == 2 and arr.shape[1] == 1:
-        arr = arr[:, 0]
-    if arr.ndim not in (1, 2):
-        raise CLIError(f"{path}: a series is 1-D (length,) or 2-D (length, dims), got shape {arr.shape}")
-    if arr.shape[0] == 0 or arr.size == 0:
-        raise CLIError(f"{path}: no numbers in the file (empty)")
-    return cast(np.ndarray, arr)  # np.load's result (Any to mypy), checked above
-
-
-def _same_dims(paths: Sequence[str], arrays: Sequence[np.ndarray]) -> None:
-    """All series have the dimensions (columns) of the first, or CLIError naming the files."""
-    dims = [1 if a.ndim == 1 else a.shape[1] for a in arrays]
-    for path, d in zip(paths, dims):
-        if d != dims[0]:
-            raise CLIError(f"{path} has {d} dimensions (columns) but {paths[0]} has {dims[0]}: "
-                           "the series must have the same number of dimensions")
-
-
-def _check_output(path: Optional[str]) -> None:
-    """Refuse an output file before the computation: its extension and its folder."""
-    if path is None:
-        return
-    ext = os.path.splitext(path)[1].lower()
-    if ext not in OUTPUT_EXTENSIONS:
-        raise CLIError(f"{path}: unknown output format {ext or '(no extension)'!r}; use .npy, .csv or .txt")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise CLIError(f"{path}: cannot write the file (no folder {folder})")
-
-
-def write_array(path: str, arr: np.ndarray, header: Sequence[str] = ()) -> None:
-    """``.npy`` (exact), ``.csv`` (comma) or ``.txt`` (space), numbers with full precision."""
-    ext = os.path.splitext(path)[1].lower()
-    try:
-        if ext == ".npy":
-            np.save(path, arr)
-            return
-        sep = "," if ext == ".csv" else " "
-        with open(path, "w", encoding="utf-8") as f:
-            if header:
-                f.write(sep.join(header) + "\n")
-            for line in _rows(arr, sep):
-                f.write(line + "\n")
-    except OSError as e:
-        raise CLIError(f"{path}: cannot write the file ({e.strerror or e})") from None
-
-
-def _fmt(x: Any) -> str:
-    if isinstance(x, (int, np.integer)):
-        return str(int(x))
-    return repr(float(x))  # shortest text that reads back to the same double
-
-
-def _rows(arr: np.ndarray, sep: str = " ") -> list[str]:
-    a = np.asarray(arr)
-    if a.ndim == 1:
-        return [_fmt(x) for x in a]
-    return [sep.join(_fmt(x) for x in row) for row in a]
-
-
-def _json_value(x: Any) -> Any:
-    """numpy values and arrays as JSON (nan and inf as null)."""
-    if isinstance(x, np.ndarray):
-        return [_json_value(e) for e in x.tolist()] if x.ndim else _json_value(x.item())
-    if isinstance(x, (list, tuple)):
-        return [_json_value(e) for e in x]
-    if isinstance(x, dict):
-        return {k: _json_value(e) for k, e in x.items()}
-    if isinstance(x, (bool, np.bool_)):
-        return bool(x)
-    if isinstance(x, (int, np.integer)):
-        return int(x)
-    if isinstance(x, (float, np.floating)):
-        f = float(x)
-        return f if math.isfinite(f) else None
-    return x
-
-
-def _print_json(obj: dict[str, Any]) -> None:
-    print(json.dumps(_json_value(obj), indent=2))
 
 
 # --------------------------------------------------------------------------------------------
@@ -242,6 +107,27 @@ def _nonneg_float(text: str) -> float:
     return value
 
 
+_SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def _byte_size(text: str) -> int:
+    """A size >= 1 in bytes: an integer, optionally with K, M, G or T (powers of 1024; KiB, MB... too)."""
+    m = re.fullmatch(r"\s*(\d+)\s*([kKmMgGtT]?)(?:i?[bB])?\s*", text)
+    if not m or int(m.group(1)) < 1:
+        raise argparse.ArgumentTypeError(f"must be a size >= 1 in bytes (such as 1048576, 512M or 2G), got {text!r}")
+    return int(m.group(1)) * _SIZE_UNITS[m.group(2).upper()]
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0 (or inf), got {text!r}")
+    return value
+
+
 def _add_common(p: argparse.ArgumentParser, step_default: str = "symmetric2", jobs: bool = True) -> None:
     p.add_argument("--dist-method", choices=("norm1", "norm2", "norm2_square"), default="norm1",
                    help="local cost (default: norm1)")
@@ -254,14 +140,20 @@ def _add_common(p: argparse.ArgumentParser, step_default: str = "symmetric2", jo
                        help="threads, -1 = all cores (default); results do not depend on it")
     p.add_argument("--json", action="store_true", help="machine-readable output (JSON on stdout)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no notes on stderr")
+    p.add_argument("--max-bytes", type=_byte_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+                   help="largest input file read, in bytes or with a suffix K, M, G (default: 1G)")
+    p.add_argument("--read-timeout", type=_seconds, default=DEFAULT_READ_TIMEOUT, metavar="SECONDS",
+                   help="pipes, FIFOs, devices and - (standard input): how long to wait for data before "
+                   f"giving up, 'inf' for ever (default: {DEFAULT_READ_TIMEOUT:g})")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Dynamic Time Warping on series in files (.npy, .csv or whitespace-separated text; "
-        "one column: univariate, several: (length, dims)).",
-        epilog="Exit codes: 0 success, 2 errors (unreadable files, shape mismatches, bad options).",
+        "one column: univariate, several: (length, dims); - reads standard input).",
+        epilog="Exit codes: 0 success, 2 errors (unreadable or too large files, shape mismatches, bad options, "
+        "not enough memory, unwritable output).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {incdtw.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -326,7 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", metavar="FILE", help="save a figure of the alignment (needs pip install incdtw[plot])")
     p.add_argument("--length", type=_int_at_least(2000), default=200_000, metavar="INT",
                    help="length of the random walk searched (default: 200000)")
-    p.add_argument("--seed", type=int, default=2026, help="seed of the example data (default: 2026)")
+    p.add_argument("--seed", type=_int_at_least(0), default=2026, metavar="INT",
+                   help="seed of the example data (default: 2026)")
     p.add_argument("--n-jobs", type=_int_at_least(1, allow_minus_one=True), default=-1, metavar="INT",
                    help="threads, -1 = all cores (default)")
     p.add_argument("--json", action="store_true", help="machine-readable output (JSON on stdout)")
@@ -344,12 +237,16 @@ def cmd_distance(args: argparse.Namespace) -> None:
         raise CLIError("--path cannot be combined with --threshold (an abandoned alignment has no path)")
     if args.path not in (None, "-"):
         _check_output(args.path)
-    Q, C = read_series(args.A), read_series(args.B)
+    Q, C = read_inputs(args, (args.A, args.B))
     _same_dims((args.A, args.B), (Q, C))
     opts = dict(dist_method=args.dist_method, step_pattern=args.step_pattern, ws=args.ws)
     ii = jj = path_table = None
     if args.path is not None:
-        r = incdtw.dtw(Q, C, return_wp=True, return_gcm=False, **opts)
+        try:
+            r = incdtw.dtw(Q, C, return_wp=True, return_gcm=False, **opts)
+        except ResultTooLargeError as e:  # the library's hint names Python calls
+            raise CLIError(f"--path: {str(e).split('; ')[0]}; without --path the distance needs "
+                           "memory O(min(n, m)) only") from None
         distance, normalized = r.distance, r.normalized_distance
         ii, jj = np.asarray(r.ii), np.asarray(r.jj)
         path_table = np.column_stack([ii, jj])
@@ -367,22 +264,22 @@ def cmd_distance(args: argparse.Namespace) -> None:
                 out["path_file"] = args.path
         _print_json(out)
         return
-    print(f"distance {_fmt(distance)}")
-    print(f"normalized_distance {_fmt(normalized)}")
+    _say(f"distance {_fmt(distance)}")
+    _say(f"normalized_distance {_fmt(normalized)}")
     if path_table is not None:
         if args.path == "-":
-            print(f"path {len(path_table)} steps (i j, 0-based)")
+            _say(f"path {len(path_table)} steps (i j, 0-based)")
             for line in _rows(path_table):
-                print(line)
+                _say(line)
         else:
-            print(f"path {len(path_table)} steps written to {args.path}")
+            _say(f"path {len(path_table)} steps written to {args.path}")
 
 
 def cmd_dismat(args: argparse.Namespace) -> None:
     if args.normalize and args.step_pattern == "symmetric1":
         raise CLIError("--normalize (the default) needs --step-pattern symmetric2; pass --no-normalize")
     _check_output(args.output)
-    arrays = [read_series(f) for f in args.files]
+    arrays = read_inputs(args, args.files)
     _same_dims(args.files, arrays)
     series = as_collection(arrays, "files")  # one float dtype, as dtw_dismat
     if len(series) < 2:
@@ -410,15 +307,15 @@ def cmd_dismat(args: argparse.Namespace) -> None:
         _print_json(out)
     elif args.output:
         kind = f"condensed vector of {result.size}" if args.condensed else f"{k} x {k} matrix"
-        print(f"dismat of {k} series ({kind}) written to {args.output}")
+        _say(f"dismat of {k} series ({kind}) written to {args.output}")
     else:
         for line in _rows(result):
-            print(line)
+            _say(line)
 
 
 def cmd_search(args: argparse.Namespace) -> None:
     _check_output(args.output)
-    Q, C = read_series(args.query), read_series(args.series)
+    Q, C = read_inputs(args, (args.query, args.series))
     _same_dims((args.query, args.series), (Q, C))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
@@ -427,7 +324,7 @@ def cmd_search(args: argparse.Namespace) -> None:
                           n_jobs=args.n_jobs)
     if not args.quiet:
         for w in caught:
-            print(f"{PROG}: note: {w.message}", file=sys.stderr)
+            _err(f"{PROG}: note: {w.message}")
     starts = np.asarray(r.knn_indices, dtype=np.intp)
     values = np.asarray(r.knn_values, dtype=np.float64)
     if args.output:
@@ -440,15 +337,15 @@ def cmd_search(args: argparse.Namespace) -> None:
             out["output"] = args.output
         _print_json(out)
         return
-    print("start distance")
+    _say("start distance")
     for s, d in zip(starts, values):
-        print(f"{int(s)} {_fmt(d)}")
+        _say(f"{int(s)} {_fmt(d)}")
 
 
 def cmd_dba(args: argparse.Namespace) -> None:
     _check_output(args.output)
-    arrays = [read_series(f) for f in args.files]
-    m0 = read_series(args.m0) if args.m0 else None
+    arrays = read_inputs(args, list(args.files) + ([args.m0] if args.m0 else []))
+    m0 = arrays.pop() if args.m0 else None
     _same_dims(list(args.files) + ([args.m0] if args.m0 else []), arrays + ([m0] if m0 is not None else []))
     series = as_collection(arrays, "files")
     r = incdtw.dba(series, m0=m0, iterMax=args.iter_max, eps=args.eps, dist_method=args.dist_method,
@@ -465,11 +362,11 @@ def cmd_dba(args: argparse.Namespace) -> None:
             out["m1"] = r.m1
         _print_json(out)
     elif args.output:
-        print(f"barycenter of {len(series)} series (length {len(r.m1)}, {iterations} iterations) "
+        _say(f"barycenter of {len(series)} series (length {len(r.m1)}, {iterations} iterations) "
               f"written to {args.output}")
     else:
         for line in _rows(r.m1):
-            print(line)
+            _say(line)
 
 
 def _plotting() -> Callable[..., Any]:
@@ -499,7 +396,12 @@ def cmd_demo(args: argparse.Namespace) -> None:
                                normalized_distance=r.normalized_distance, path_steps=wp.size + 1,
                                moves={k: int(np.count_nonzero(wp == code)) for k, code in moves.items()})
 
-    w = datasets.planted_walk(length=args.length, seed=args.seed)
+    # the walk and the search take about 72 bytes a point: refused up front when they cannot fit
+    ensure_fits(80 * args.length, f"--length {args.length}", "lower --length")
+    try:
+        w = datasets.planted_walk(length=args.length, seed=args.seed)
+    except MemoryError:
+        raise CLIError(f"--length {args.length}: not enough memory for a random walk of that length") from None
     s = incdtw.rundtw(w.pattern, w.series, k=len(w.positions), scale="z", ws=10, n_jobs=args.n_jobs)
     found = sorted(int(i) for i in np.asarray(s.knn_indices))
     report["search"] = dict(length=w.series.size, pattern_length=w.pattern.size, planted=w.positions.tolist(),
@@ -515,9 +417,15 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
     if plotQC is not None:
         ax = plotQC(r, Q, C)
+        fmt = os.path.splitext(args.plot)[1][1:].lower() or None  # savefig's choice for a file name
+        regular = False
         try:
-            ax.figure.savefig(args.plot)
+            f, regular = _open_output(args.plot)  # a FIFO without a reader: an error, not a wait
+            with f:
+                ax.figure.savefig(f, format=fmt)
         except (OSError, ValueError) as e:
+            if regular:
+                _remove(args.plot)
             raise CLIError(f"{args.plot}: cannot save the figure ({e})") from None
         finally:
             import matplotlib.pyplot as plt
@@ -529,27 +437,26 @@ def cmd_demo(args: argparse.Namespace) -> None:
         _print_json(report)
         return
     a, sr, c = report["alignment"], report["search"], report["classes"]
-    print(f"incdtw {incdtw.__version__} demo (data: incdtw.datasets, seed {args.seed})")
-    print(f"1. alignment: a noisy sine (n={a['n']}) and a warped, shorter copy (m={a['m']}), ws={a['ws']}")
-    print(f"   distance {a['distance']:.6f}, normalized {a['normalized_distance']:.6f}, "
+    _say(f"incdtw {incdtw.__version__} demo (data: incdtw.datasets, seed {args.seed})")
+    _say(f"1. alignment: a noisy sine (n={a['n']}) and a warped, shorter copy (m={a['m']}), ws={a['ws']}")
+    _say(f"   distance {a['distance']:.6f}, normalized {a['normalized_distance']:.6f}, "
           f"path of {a['path_steps']} steps {a['moves']}")
-    print(f"2. search: {len(sr['planted'])} warped copies of a pattern of {sr['pattern_length']} planted in a "
+    _say(f"2. search: {len(sr['planted'])} warped copies of a pattern of {sr['pattern_length']} planted in a "
           f"random walk of {sr['length']}")
-    print(f"   planted at {sr['planted']}; found at {sr['found']} "
+    _say(f"   planted at {sr['planted']}; found at {sr['found']} "
           f"({'all found' if sr['all_found'] else 'NOT all found'}; "
           f"{sr['skipped_by_lower_bound']} windows skipped by lower bounds)")
-    print(f"3. classes: {c['series']} warped series of {len(c['classes'])} shapes {tuple(c['classes'])}, "
+    _say(f"3. classes: {c['series']} warped series of {len(c['classes'])} shapes {tuple(c['classes'])}, "
           f"{c['pairs']} DTW distances")
-    print(f"   leave-one-out 1-NN accuracy {c['loo_1nn_accuracy']:.3f}")
+    _say(f"   leave-one-out 1-NN accuracy {c['loo_1nn_accuracy']:.3f}")
     if args.plot:
-        print(f"figure of the alignment saved to {args.plot}")
-
-
-# --------------------------------------------------------------------------------------------
+        _say(f"figure of the alignment saved to {args.plot}")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code.
+    Every failure is ``incdtw: error: ...`` on stderr and 2, except a closed standard output (such
+    as ``| head``), which ends quietly with 0, and Ctrl-C (130)."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -557,21 +464,32 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     try:
         args.run(args)
+        _flush_stdout()  # output still buffered fails here, not after main() has returned
     except CLIError as e:
-        print(f"{PROG}: error: {e}", file=sys.stderr)
+        _err(f"{PROG}: error: {e}")
         return 2
     except (ValueError, TypeError) as e:  # the library's checks: shapes, options, window feasibility
-        print(f"{PROG}: error: {e}", file=sys.stderr)
+        _err(f"{PROG}: error: {e}")
+        return 2
+    except MemoryError as e:
+        _err(f"{PROG}: error: not enough memory ({e or 'an allocation failed'})")
         return 2
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+        _err(f"{PROG}: interrupted")
         return 130
-    except BrokenPipeError:  # e.g. | head
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - no flush error at exit
-        except OSError:
-            pass
+    except _StdoutError as e:
+        _silence_stdout()
+        if e.error.errno == errno.EPIPE:  # the reader has gone (| head): the Unix way is to stop quietly
+            return 0
+        _err(f"{PROG}: error: cannot write to standard output ({e.error.strerror or e.error})")
+        return 2
+    except BrokenPipeError:  # a closed pipe met outside _say (a progress bar's stderr)
+        _silence_stdout()
         return 0
+    except OSError as e:
+        where = f"{e.filename}: " if e.filename else ""
+        _err(f"{PROG}: error: {where}{e.strerror or e}")
+        return 2
     return 0
 
 

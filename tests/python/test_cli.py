@@ -4,6 +4,7 @@ a message naming the file or option."""
 from __future__ import annotations
 
 import json
+import shutil
 import os
 import subprocess
 import sys
@@ -442,3 +443,459 @@ def test_demo_plot_calls_plotqc(capsys, tmp_path, monkeypatch):
     assert x.ii is not None and np.array_equal(Q, datasets.sine_pair()[0])
     rc, _, err = run(capsys, "demo", "--length", 20_000, "--plot", tmp_path / "f.unknownformat")
     assert rc == 2 and "f.unknownformat" in err
+
+
+# ---------------------------------------------------------------------------------------------- hostile input
+# Each risky command runs in a subprocess with a timeout: a regression (a read that never ends, a
+# traceback) fails the test instead of hanging the suite.
+
+POSIX = pytest.mark.skipif(os.name != "posix", reason="FIFOs, /dev/zero, /dev/full, rlimits")
+
+
+@pytest.fixture
+def once(simd_level):
+    """A test of subprocesses, which run the default SIMD level whatever this session's: run once."""
+    if simd_level != incdtw.max_simd_level():
+        pytest.skip("subprocesses run the default SIMD level; tested once")
+
+
+def cli_proc(*argv, timeout=60, code=None, limits=(), **kwargs):
+    """``python -m incdtw.cli ARGV`` (or ``python -c CODE ARGV``) with this tree's incdtw; ``limits``:
+    (resource, value) pairs set in the child (bounded memory or file size for a regression)."""
+    env = dict(os.environ, PYTHONPATH=str(Path(incdtw.__file__).resolve().parent.parent))
+    cmd = [sys.executable] + (["-c", code] if code else ["-m", "incdtw.cli"]) + [str(a) for a in argv]
+
+    def preexec():
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past RLIMIT_FSIZE: EFBIG, not a kill
+        for which, value in limits:
+            resource.setrlimit(which, (value, value))
+
+    kwargs.setdefault("stdout", subprocess.PIPE)
+    kwargs.setdefault("stderr", subprocess.PIPE)
+    try:
+        return subprocess.run(cmd, env=env, timeout=timeout, preexec_fn=preexec if limits else None, **kwargs)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"incdtw {argv} still running after {timeout} s")
+
+
+def text(b) -> str:
+    return b.decode() if isinstance(b, bytes) else b
+
+
+def assert_error(proc, start: str, *parts: str) -> None:
+    err = text(proc.stderr)
+    assert proc.returncode == 2, err
+    assert err.startswith(f"incdtw: error: {start}"), err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    for part in parts:
+        assert part in err, (part, err)
+
+
+def csv_pair(tmp_path):
+    a = tmp_path / "a.csv"
+    a.write_text("1\n2\n3\n5\n")
+    return a, np.array([1.0, 2, 3, 5])
+
+
+def _writer(fifo: Path, data: bytes, delay: float, hold: "threading.Event | None" = None):
+    import threading
+    import time
+
+    def write():
+        time.sleep(delay)
+        with open(fifo, "wb") as f:  # waits for the reader
+            f.write(data)
+            f.flush()
+            if hold is not None:
+                hold.wait(60)
+
+    t = threading.Thread(target=write, daemon=True)
+    t.start()
+    return t
+
+
+def _release(fifo: Path, thread) -> None:
+    """Unblock a writer still waiting in open() for a reader, then join it."""
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        thread.join(10)
+    finally:
+        os.close(fd)
+
+
+@POSIX
+def test_fifo_without_writer_is_an_error_after_the_read_timeout(once, tmp_path):
+    a, _ = csv_pair(tmp_path)
+    fifo = tmp_path / "q.csv"
+    os.mkfifo(fifo)
+    proc = cli_proc("distance", fifo, a, "--read-timeout", "0.5", timeout=60)
+    assert_error(proc, f"{fifo}: no data in 0.5 s", "--read-timeout")
+    # the default wait (30 s, shortened here in the child) ends the same way, without the option
+    code = "import sys; from incdtw import cli; cli.DEFAULT_READ_TIMEOUT = 0.5; sys.exit(cli.main(sys.argv[1:]))"
+    proc = cli_proc("distance", fifo, a, code=code, timeout=60)
+    assert_error(proc, f"{fifo}: no data in 0.5 s")
+    args = cli.build_parser().parse_args(["distance", "x", "y"])
+    assert args.read_timeout == 30.0 and args.max_bytes == 1 << 30
+
+
+@POSIX
+def test_fifo_writers_that_deliver_and_one_that_stalls(once, tmp_path):
+    a, x = csv_pair(tmp_path)
+    fifo = tmp_path / "q.csv"
+    os.mkfifo(fifo)
+    y = np.array([1.0, 1, 2, 4, 5])
+    t = _writer(fifo, b"1,1,2,4,5\n", delay=0.5)  # a writer that comes late, as from a slow program
+    proc = cli_proc("distance", fifo, a, timeout=60)
+    _release(fifo, t)
+    assert proc.returncode == 0, proc.stderr
+    assert values(text(proc.stdout))["distance"] == incdtw.dtw2vec(y, x).distance
+    import threading
+
+    hold = threading.Event()
+    t = _writer(fifo, b"1\n2\n", delay=0, hold=hold)  # sends 4 bytes, then nothing, never closes
+    try:
+        proc = cli_proc("distance", fifo, a, "--read-timeout", "0.5", timeout=60)
+    finally:
+        hold.set()
+        _release(fifo, t)
+    assert_error(proc, f"{fifo}: no more data after 4 bytes in 0.5 s")
+
+
+@POSIX
+def test_dev_zero_and_large_files_stop_at_max_bytes(once, tmp_path):
+    a, x = csv_pair(tmp_path)
+    import resource
+
+    memory = [(resource.RLIMIT_AS, 4 << 30)]  # a read without a bound fails fast instead of filling memory
+    proc = cli_proc("distance", "/dev/zero", a, "--max-bytes", "1M", limits=memory, timeout=60)
+    assert_error(proc, "/dev/zero: larger than the limit of 1 MiB (--max-bytes)")
+    proc = cli_proc("dismat", a, "/dev/zero", "--max-bytes", "3000", limits=memory, timeout=60)
+    assert_error(proc, "/dev/zero: larger than the limit of 3000 bytes (--max-bytes)")
+    # a regular file over the default (1 GiB; sparse here) is refused by its size, before reading
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        f.truncate((1 << 30) + 1)
+    proc = cli_proc("distance", a, big, limits=memory, timeout=60)
+    assert_error(proc, f"{big}: larger than the limit of 1 GiB (--max-bytes)")
+    # up to the limit is read, one byte more is not; files and standard input alike
+    exact = tmp_path / "exact.txt"
+    exact.write_text("1\n2\n" * 256)  # 1024 bytes
+    ref = incdtw.dtw2vec(np.tile([1.0, 2.0], 256), x).distance
+    proc = cli_proc("distance", exact, a, "--max-bytes", "1K", timeout=60)
+    assert proc.returncode == 0 and values(text(proc.stdout))["distance"] == ref
+    proc = cli_proc("distance", exact, a, "--max-bytes", "1023", timeout=60)
+    assert_error(proc, f"{exact}: larger than the limit of 1023 bytes")
+    proc = cli_proc("distance", "-", a, "--max-bytes", "1KiB", input=exact.read_bytes(), timeout=60)
+    assert proc.returncode == 0 and values(text(proc.stdout))["distance"] == ref
+    proc = cli_proc("distance", "-", a, "--max-bytes", "1023", input=exact.read_bytes(), timeout=60)
+    assert_error(proc, "<stdin>: larger than the limit of 1023 bytes")
+
+
+def test_byte_sizes():
+    assert cli._byte_size("100") == 100
+    assert cli._byte_size("512K") == 512 << 10 and cli._byte_size("1KiB") == 1024
+    assert cli._byte_size("3M") == 3 << 20 and cli._byte_size("2G") == 2 << 30 and cli._byte_size("1GB") == 1 << 30
+    for bad in ("0", "1.5G", "-1", "lots", "1X", ""):
+        with pytest.raises(Exception, match="size"):
+            cli._byte_size(bad)
+
+
+@POSIX
+def test_standard_input_and_process_substitution(once, tmp_path):
+    a, x = csv_pair(tmp_path)
+    y = np.array([0.5, 2.0, 2.5, 4.0, 6.0])
+    npy = tmp_path / "y.npy"
+    np.save(npy, y)
+    ref = incdtw.dtw2vec(y, x).distance
+    for data in (b"0.5\n2\n2.5\n4\n6\n", b"0.5 2 2.5 4 6\n", b"0.5,2,2.5,4,6\n", npy.read_bytes()):
+        proc = cli_proc("distance", "-", a, input=data, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert values(text(proc.stdout))["distance"] == ref
+    two = np.column_stack([y, y[::-1]])
+    (tmp_path / "t.csv").write_text("1,1\n2,2\n")
+    proc = cli_proc("distance", tmp_path / "t.csv", "-", input=b"x,y\n0.5,6\n2,4\n2.5,2.5\n4,2\n6,0.5\n", timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert values(text(proc.stdout))["distance"] == incdtw.dtw2vec(np.array([[1.0, 1], [2, 2]]), two).distance
+    for wait in ("inf", "1e308", "5"):  # waits beyond what poll() takes are for ever
+        proc = cli_proc("distance", "-", a, "--read-timeout", wait, input=b"0.5 2 2.5 4 6\n", timeout=60)
+        assert proc.returncode == 0 and values(text(proc.stdout))["distance"] == ref, proc.stderr
+    proc = cli_proc("distance", "-", "-", input=b"1\n2\n", timeout=60)
+    assert_error(proc, "- (standard input) can be given once only")
+    proc = cli_proc("distance", "-", a, stdin=subprocess.DEVNULL, timeout=60)
+    assert_error(proc, "<stdin>: no numbers in the file (empty)")
+    bash = shutil.which("bash")
+    if bash is None:
+        return
+    env = dict(os.environ, PYTHONPATH=str(Path(incdtw.__file__).resolve().parent.parent))
+    for src in (f"cat {a}", f"cat {npy}"):  # /dev/fd/N: a pipe without an extension; .npy by its magic
+        proc = subprocess.run([bash, "-c", f'"$0" -m incdtw.cli distance <({src}) {npy}', sys.executable],
+                              capture_output=True, text=True, env=env, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        expect = incdtw.dtw2vec(x if "a.csv" in src else y, y).distance
+        assert values(proc.stdout)["distance"] == expect
+
+
+def test_byte_order_mark_is_not_a_header(capsys, tmp_path):
+    a, x = csv_pair(tmp_path)
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf1.5\n2.5\n3.5\n")  # Excel's "CSV UTF-8"
+    rc, out, err = run(capsys, "distance", a, bom)
+    assert rc == 0, err
+    assert values(out)["distance"] == incdtw.dtw2vec(x, np.array([1.5, 2.5, 3.5])).distance
+    bom.write_bytes(b"\xef\xbb\xbfx,y\n1,2\n3,4\n")  # a BOM before a header
+    rc, out, err = run(capsys, "distance", bom, bom)
+    assert rc == 0 and values(out)["distance"] == 0.0
+    bom.write_bytes("\ufeff1 2 3".encode() + b"\n")
+    txt = bom.with_suffix(".txt")
+    bom.rename(txt)
+    rc, out, _ = run(capsys, "distance", a, txt)
+    assert rc == 0 and values(out)["distance"] == incdtw.dtw2vec(x, np.array([1.0, 2, 3])).distance
+
+
+@pytest.mark.parametrize(
+    "content, line, shown",
+    [
+        ("NA\n1\n2\n3\n", 1, "'NA' is a missing value"),  # was taken for a header: the series shifted
+        ("NA,1,2,3\n", 1, "'NA' is a missing value"),
+        ("NA,NA\n1,2\n3,4\n", 1, "'NA' is a missing value"),
+        ("x,y\nNA,1\n", 2, "'NA' is a missing value"),
+        ("1\n2\nN/A\n", 3, "'N/A' is a missing value"),
+        ("1\nnan\n2\n", 2, "'nan' is not a finite number"),
+        ("1\n2\n-inf\n", 3, "'-inf' is not a finite number"),
+        ("1e400\n2\n", 1, "'1e400' is not a finite number"),
+        ("inf,x\n1,2\n", 1, "'inf' is not a finite number"),
+        ("value\nlabel\n1\n", 2, "cannot read 'label' as a number"),  # one header line at most
+        ("0x10\n2\n3\n", 1, "cannot read '0x10' as a number"),  # no name, a malformed number
+        ("1;2\n3;4\n", 1, "cannot read '1;2' as a number"),
+        ("1.2.3\n4\n", 1, "cannot read '1.2.3' as a number"),
+        ('"1","2"\n"3","4"\n', 1, "cannot read '\"1\"' as a number"),
+        ("-.5e\n1\n", 1, "cannot read '-.5e' as a number"),
+    ],
+)
+def test_missing_and_non_finite_values_are_errors_naming_the_line(capsys, tmp_path, content, line, shown):
+    a, _ = csv_pair(tmp_path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(content)
+    rc, out, err = run(capsys, "distance", a, bad)
+    assert rc == 2 and out == ""
+    assert err.startswith(f"incdtw: error: {bad}: line {line}: {shown}"), err
+
+
+def test_non_finite_npy_is_an_error_naming_the_file(capsys, tmp_path):
+    a, _ = csv_pair(tmp_path)
+    for arr, at in ((np.array([1.0, 2, 3, np.nan, 4]), 3), (np.array([[1.0, 2], [np.inf, 0]]), 1)):
+        f = tmp_path / "nan.npy"
+        np.save(f, arr.astype(np.float32))
+        rc, _, err = run(capsys, "dismat", a, f) if arr.ndim == 1 else run(capsys, "distance", f, f)
+        assert rc == 2 and err.startswith(f"incdtw: error: {f}: a value that is not a finite number"), err
+        assert f"observation {at}" in err
+
+
+def _npy(header: dict, data: bytes) -> bytes:
+    h = repr(header).encode()
+    h += b" " * ((64 - (10 + len(h) + 1) % 64) % 64) + b"\n"
+    return b"\x93NUMPY\x01\x00" + len(h).to_bytes(2, "little") + h + data
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"", "not a readable .npy file (empty)"),
+        (b"\x93NUM", "does not start with the .npy magic"),
+        (b"\x93NUMPY\x09\x00" + b"x" * 20, "format version 9.0"),
+        (b"\x93NUMPY\x01\x00" + (200).to_bytes(2, "little") + b"{garbage", "not a readable .npy file"),
+        (_npy({"descr": "<f8", "fortran_order": False, "shape": (10**12,)}, b"\0" * 64),
+         "promises shape (1000000000000,) of float64, 8000000000000 bytes, but 64 bytes"),
+        (_npy({"descr": "<f8", "fortran_order": False, "shape": (2**40, 2**30)}, b"\0" * 64), "truncated"),
+        (_npy({"descr": "<f8", "fortran_order": False, "shape": (2,)}, b"\0" * 24), "extra bytes"),
+        (_npy({"descr": "<f8", "fortran_order": False, "shape": (-5,)}, b"\0" * 64), "shape (-5,)"),
+        (_npy({"descr": "|O", "fortran_order": False, "shape": (2,)}, b"\0" * 16), "object"),
+        (_npy({"descr": "<c16", "fortran_order": False, "shape": (2,)}, b"\0" * 32), "not real numbers"),
+        (_npy({"descr": [("a", "<f8")], "fortran_order": False, "shape": (2,)}, b"\0" * 16), "not real numbers"),
+        (b"PK\x03\x04 a zip archive, as np.savez writes", "does not start with the .npy magic"),
+    ],
+)
+def test_bad_npy_files(capsys, tmp_path, content, reason):
+    a, _ = csv_pair(tmp_path)
+    bad = tmp_path / "bad.npy"
+    bad.write_bytes(content)
+    rc, out, err = run(capsys, "distance", a, bad)
+    assert rc == 2 and out == ""
+    assert err.startswith(f"incdtw: error: {bad}: ") and reason in err, err
+
+
+def test_npy_read_whatever_its_name_and_big_endian(capsys, tmp_path):
+    a, x = csv_pair(tmp_path)
+    y = np.array([[0.5, 1], [2, 1], [4, 3]])
+    f = tmp_path / "series.dat"
+    with open(f, "wb") as fh:
+        np.save(fh, y.astype(">f8"), allow_pickle=False)
+    g = tmp_path / "fortran.npy"
+    np.save(g, np.asfortranarray(y))
+    rc, out, err = run(capsys, "distance", f, g)
+    assert rc == 0 and values(out)["distance"] == 0.0, err
+    rc, out, _ = run(capsys, "distance", f, tmp_path / "fortran.npy", "--dist-method", "norm2")
+    assert rc == 0
+
+
+def test_binary_and_garbage_text(capsys, tmp_path):
+    a, _ = csv_pair(tmp_path)
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(b"1,2\n\x00\x00\x00\x01\n")  # valid UTF-8, but binary
+    rc, _, err = run(capsys, "distance", a, nul)
+    assert rc == 2 and err.startswith(f"incdtw: error: {nul}: not a text file"), err
+    long = tmp_path / "long.txt"
+    long.write_text("1\n" + "x" * 100_000 + "\n")
+    rc, _, err = run(capsys, "distance", a, long)
+    assert rc == 2 and err.startswith(f"incdtw: error: {long}: line 2: cannot read 'xxxx"), err
+    assert len(err) < 300  # the field is shortened, not echoed whole
+
+
+def test_unreadable_files(capsys, tmp_path):
+    a, _ = csv_pair(tmp_path)
+    if os.path.exists("/proc/self/mem"):  # regular, but reading it fails (EIO), even for root
+        rc, _, err = run(capsys, "distance", a, "/proc/self/mem")
+        assert rc == 2 and err.startswith("incdtw: error: /proc/self/mem: cannot read the file ("), err
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        locked = tmp_path / "locked.csv"
+        locked.write_text("1\n2\n")
+        locked.chmod(0)
+        rc, _, err = run(capsys, "distance", a, locked)
+        assert rc == 2 and "Permission denied" in err and str(locked) in err
+
+
+def test_demo_seed_must_be_nonnegative(capsys):
+    rc, out, err = run(capsys, "demo", "--seed", "-1")
+    assert rc == 2 and out == "" and "--seed" in err
+
+
+def test_demo_length_that_does_not_fit_is_an_error(once):
+    proc = cli_proc("demo", "--length", 10**13, "--json", timeout=120)
+    assert_error(proc, "--length 10000000000000 needs", "GiB", "lower --length")
+    assert proc.stdout == b""
+
+
+def test_memory_error_is_an_error(capsys, tmp_path, monkeypatch):
+    a, _ = csv_pair(tmp_path)
+
+    def boom(args):
+        raise MemoryError("Unable to allocate 7.28 TiB")
+
+    monkeypatch.setattr(cli, "cmd_distance", boom)
+    rc, out, err = run(capsys, "distance", a, a)
+    assert rc == 2 and out == ""
+    assert err == "incdtw: error: not enough memory (Unable to allocate 7.28 TiB)\n"
+
+
+class _FailingStdout:
+    def __init__(self, code: int):
+        self.code = code
+
+    def write(self, s):
+        raise OSError(self.code, os.strerror(self.code))
+
+    def flush(self):
+        pass
+
+
+@pytest.mark.parametrize("code, rc", [(28, 2), (32, 0)])  # ENOSPC: an error; EPIPE: quiet
+def test_stdout_write_errors_in_process(capsys, tmp_path, monkeypatch, code, rc):
+    a, _ = csv_pair(tmp_path)
+    monkeypatch.setattr(sys, "stdout", _FailingStdout(code))
+    got = cli.main(["distance", str(a), str(a)])
+    err = capsys.readouterr().err
+    assert got == rc
+    assert err == ("" if rc == 0 else f"incdtw: error: cannot write to standard output ({os.strerror(code)})\n")
+
+
+@POSIX
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_full_stdout_is_an_error(once, tmp_path, lot):
+    a, x = csv_pair(tmp_path)
+    _, files = lot
+    for argv in (["demo", "--length", 2000], ["distance", a, a], ["distance", a, a, "--path", "--json"],
+                 ["dismat", *files], ["search", a, files[0]], ["dba", a, a]):
+        with open("/dev/full", "w") as full:
+            proc = cli_proc(*argv, stdout=full, timeout=120)
+        assert proc.returncode == 2, (argv, proc.stderr)
+        assert text(proc.stderr) == "incdtw: error: cannot write to standard output (No space left on device)\n"
+
+
+@POSIX
+def test_closed_stdout_pipe_ends_quietly(once, tmp_path, lot):
+    a, _ = csv_pair(tmp_path)
+    _, files = lot
+    for argv in (["demo", "--length", 2000], ["distance", a, a, "--path"], ["dismat", *files]):
+        r, w = os.pipe()
+        os.close(r)  # the reader has gone, as after | head -c1
+        try:
+            proc = cli_proc(*argv, stdout=w, timeout=120)
+        finally:
+            os.close(w)
+        assert proc.returncode == 0 and proc.stderr == b"", (argv, proc.stderr)
+    # and with a real head: the data it wanted, no traceback
+    if shutil.which("head") and shutil.which("bash"):
+        env = dict(os.environ, PYTHONPATH=str(Path(incdtw.__file__).resolve().parent.parent))
+        proc = subprocess.run([shutil.which("bash"), "-c", '"$0" -m incdtw.cli demo --length 2000 | head -c1; '
+                               'echo " ${PIPESTATUS[0]}"', sys.executable],
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert proc.stdout == "i 0\n" and proc.stderr == "", proc.stderr
+
+
+@POSIX
+def test_output_files_that_cannot_be_written(once, tmp_path, pair):
+    import resource
+
+    _, _, a, b = pair
+    # a full device behind an output name: an error naming it; the device is left alone
+    if os.path.exists("/dev/full"):
+        full = tmp_path / "full.csv"
+        full.symlink_to("/dev/full")
+        proc = cli_proc("dismat", a, b, "-o", full, timeout=60)
+        assert_error(proc, f"{full}: cannot write the file (No space left on device)")
+        assert os.path.exists("/dev/full")
+    # a file that cannot be written whole (a file size limit, as a full disk) is removed, not left cut
+    out = tmp_path / "path.csv"
+    proc = cli_proc("distance", a, b, "--path", out, limits=[(resource.RLIMIT_FSIZE, 100)], timeout=60)
+    assert_error(proc, f"{out}: cannot write the file (File too large)")
+    assert not out.exists()
+    # a FIFO without a reader: an error at once, not an open() that waits for ever
+    fifo = tmp_path / "out.csv"
+    os.mkfifo(fifo)
+    proc = cli_proc("distance", a, b, "--path", fifo, timeout=60)
+    assert_error(proc, f"{fifo}: cannot write the file (a FIFO or device without a reader)")
+    (tmp_path / "folder.npy").mkdir()
+    proc = cli_proc("dismat", a, b, "-o", tmp_path / "folder.npy", timeout=60)
+    assert_error(proc, f"{tmp_path / 'folder.npy'}: cannot write the file")
+
+
+def test_path_too_large_names_the_option(capsys, tmp_path, monkeypatch):
+    import incdtw._validate as validate
+
+    monkeypatch.setattr(validate, "available_memory", lambda: 1 << 30)  # 1 GiB free
+    q, c = tmp_path / "q.npy", tmp_path / "c.npy"
+    np.save(q, np.zeros(40_000))
+    np.save(c, np.ones(40_000))  # a 1.5 GiB direction matrix for the path
+    rc, out, err = run(capsys, "distance", q, c, "--path")
+    assert rc == 2 and out == ""
+    assert err.startswith("incdtw: error: --path: dtw() of a 40000 x 40000 alignment needs 1.5 GiB"), err
+    assert "without --path" in err and "incdtw.dtw2vec" not in err
+    rc, out, _ = run(capsys, "distance", q, c)  # the distance alone still works
+    assert rc == 0 and values(out)["distance"] == incdtw.dtw2vec(np.zeros(40_000), np.ones(40_000)).distance
+
+
+@POSIX
+def test_demo_plot_to_a_fifo_without_reader_or_an_unknown_format(once, tmp_path):
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("incdtw.plot")
+    fifo = tmp_path / "figure.svg"  # (an svg is written by open(), which waited for a reader)
+    os.mkfifo(fifo)
+    proc = cli_proc("demo", "--length", 2000, "--plot", fifo, timeout=60)
+    assert_error(proc, f"{fifo}: cannot write the file (a FIFO or device without a reader)")
+    odd = tmp_path / "figure.xyz"
+    proc = cli_proc("demo", "--length", 2000, "--plot", odd, timeout=120)
+    assert_error(proc, f"{odd}: cannot save the figure (Format 'xyz' is not supported")
+    assert not odd.exists()  # no empty file left behind
