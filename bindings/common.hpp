@@ -7,11 +7,21 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <chrono>
+#include <exception>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
+
+#ifdef _WIN32
+#include <process.h>
+#else
+#include <unistd.h>
+#endif
 
 #include <incdtw/incdtw.hpp>
 
@@ -69,20 +79,78 @@ MatrixView<T> matrix_view(const py::array& a, const char* name) {
     return MatrixView<T>{static_cast<const T*>(a.data()), a.shape(0), a.shape(1)};
 }
 
+/// True while the interpreter shuts down; safe without the GIL.
+inline bool interpreter_finalizing() noexcept {
+#if PY_VERSION_HEX >= 0x030D0000
+    return Py_IsFinalizing() != 0;
+#else
+    return _Py_IsFinalizing() != 0;
+#endif
+}
+
+/// True on the interpreter's main thread, the only one that runs signal handlers and the one
+/// that finalizes. Called with the GIL held (which guards the cache); the main thread is looked
+/// up again in a forked child, where the forking thread is the main one.
+inline bool on_main_thread() {
+#ifdef _WIN32
+    const long pid = static_cast<long>(_getpid());
+#else
+    const long pid = static_cast<long>(getpid());
+#endif
+    static long cached_pid = -1;
+    static unsigned long main_ident = 0;
+    if (pid != cached_pid) {
+        main_ident = py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
+        cached_pid = pid;
+    }
+    return PyThread_get_thread_ident() == main_ident;
+}
+
+/// Calls fn() with the GIL released and returns its result with the GIL held again; an exception
+/// of fn is rethrown after the GIL is back. The GIL is taken back in plain code, never in a
+/// destructor: when the interpreter finalizes meanwhile (a daemon thread still computing when the
+/// main thread exits), a thread other than the main one parks instead of returning into the dying
+/// interpreter, as Python 3.14 itself does, and process exit ends it. (Before 3.14, Python ends
+/// such a thread with pthread_exit, whose unwinding aborts the process when it meets a C++
+/// destructor or catch-all.)
+template <class Fn>
+decltype(auto) release_gil_for(bool main_thread, Fn&& fn) {
+    using R = decltype(fn());
+    std::exception_ptr error;
+    std::optional<std::conditional_t<std::is_void_v<R>, bool, R>> result;
+    PyThreadState* const state = PyEval_SaveThread();
+    try {
+        if constexpr (std::is_void_v<R>) {
+            fn();
+            result.emplace(true);
+        } else {
+            result.emplace(fn());
+        }
+    } catch (...) {
+        error = std::current_exception();
+    }
+    while (!main_thread && interpreter_finalizing()) std::this_thread::sleep_for(std::chrono::hours(1));
+    PyEval_RestoreThread(state);
+    if (error) std::rethrow_exception(error);
+    if constexpr (!std::is_void_v<R>) return R(std::move(*result));
+}
+
 /// fn() with the GIL released (the arguments' views are read before, the results converted after).
-/// Ctrl-C stops it: the computations check a Cancellation (cancel.hpp) whose poll, on this thread
-/// every 50 ms, takes the GIL and runs Python's signal handlers; KeyboardInterrupt (or whatever a
-/// handler raised) then propagates from here.
+/// Ctrl-C stops it: the computations check a Cancellation (cancel.hpp) whose poll, on the main
+/// thread every 50 ms, takes the GIL and runs Python's signal handlers (other threads never run
+/// them); KeyboardInterrupt (or whatever a handler raised) then propagates from here. A
+/// computation on another thread stops when the interpreter finalizes (release_gil_for).
 template <class Fn>
 decltype(auto) without_gil(Fn&& fn) {
-    Cancellation cancel([] {
+    const bool main_thread = on_main_thread();
+    Cancellation cancel([main_thread] {
+        if (!main_thread) return interpreter_finalizing();
         py::gil_scoped_acquire gil;
         return PyErr_CheckSignals() != 0;
     });
     CancellationScope scope(cancel);
     try {
-        py::gil_scoped_release nogil;
-        return fn();
+        return release_gil_for(main_thread, std::forward<Fn>(fn));
     } catch (const Cancelled&) {
         if (PyErr_Occurred() != nullptr) throw py::error_already_set();
         throw;

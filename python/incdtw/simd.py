@@ -20,7 +20,7 @@ LEVELS = ("scalar", "avx2", "avx512")
 
 
 def simd_level() -> str:
-    """The level the kernels use now: ``"scalar"``, ``"avx2"`` or ``"avx512"``.
+    """The level the kernels use now on this thread: ``"scalar"``, ``"avx2"`` or ``"avx512"``.
 
     Examples
     --------
@@ -54,6 +54,8 @@ def available_simd_levels() -> tuple[str, ...]:
 def set_simd_level(level: str) -> str:
     """Use the kernels of ``level`` from now on (process-wide); returns the level in effect.
 
+    Threads inside a :func:`simd` block keep the block's level.
+
     A level above :func:`max_simd_level` is capped at it. ``"sse2"`` is an alias of
     ``"scalar"`` (the portable kernels are SSE2 code on x86-64).
 
@@ -80,18 +82,25 @@ def set_simd_level(level: str) -> str:
 
 @contextlib.contextmanager
 def simd(level: str) -> Iterator[str]:
-    """Context manager: the kernels of ``level`` inside the block, the previous level after it.
+    """Context manager: the kernels of ``level`` inside the block, on the calling thread only.
+
+    Other threads keep their level, so blocks on several threads may overlap; the threads a call
+    starts inside the block (``n_jobs``) use the block's level. Blocks nest; after the block the
+    thread uses what it used before. Inside a block, :func:`set_simd_level` changes the
+    process-wide level, not the block's.
 
     >>> import incdtw
     >>> with incdtw.simd("scalar") as used:
     ...     used
     'scalar'
     """
-    previous = simd_level()
+    if not isinstance(level, str):
+        raise TypeError(f"level must be a string ('scalar', 'avx2' or 'avx512'), got {type(level).__name__}")
+    previous = _core.set_thread_simd_level(level)
     try:
-        yield set_simd_level(level)
+        yield simd_level()
     finally:
-        set_simd_level(previous)
+        _core.set_thread_simd_level(previous)
 
 
 def _check_environment() -> None:

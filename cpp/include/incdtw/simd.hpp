@@ -84,20 +84,48 @@ inline std::atomic<int>& simd_level_state() noexcept {
     static std::atomic<int> state{static_cast<int>(initial_simd_level(max_simd_level()))};
     return state;
 }
+
+/// The calling thread's own level (-1: none, the process-wide one applies); set by SimdScope.
+inline int& simd_thread_level() noexcept {
+    static thread_local int level = -1;
+    return level;
+}
+
+inline SimdLevel capped(SimdLevel level) noexcept {
+    const SimdLevel cap = max_simd_level();
+    return level < cap ? level : cap;
+}
 }  // namespace detail
 
-/// The level the kernels use now.
+/// The level the kernels use now on the calling thread: its SimdScope's, else the process-wide one.
 inline SimdLevel simd_level() noexcept {
+    const int own = detail::simd_thread_level();
+    if (own >= 0) return static_cast<SimdLevel>(own);
     return static_cast<SimdLevel>(detail::simd_level_state().load(std::memory_order_relaxed));
 }
 
 /// Uses `level` from now on (process-wide), capped at max_simd_level(); returns the level in effect.
-/// Results do not depend on the level; this exists to test and to measure each path.
+/// A thread inside a SimdScope keeps its scope's level. Results do not depend on the level; this
+/// exists to test and to measure each path.
 inline SimdLevel set_simd_level(SimdLevel level) noexcept {
-    const SimdLevel cap = max_simd_level();
-    const SimdLevel eff = level < cap ? level : cap;
+    const SimdLevel eff = detail::capped(level);
     detail::simd_level_state().store(static_cast<int>(eff), std::memory_order_relaxed);
     return eff;
 }
+
+/// Uses `level` (capped) on the calling thread, and on the threads of the parallel loops it starts,
+/// while the scope lives; other threads keep theirs. Scopes nest.
+class SimdScope {
+  public:
+    explicit SimdScope(SimdLevel level) noexcept : previous_(detail::simd_thread_level()) {
+        detail::simd_thread_level() = static_cast<int>(detail::capped(level));
+    }
+    ~SimdScope() { detail::simd_thread_level() = previous_; }
+    SimdScope(const SimdScope&) = delete;
+    SimdScope& operator=(const SimdScope&) = delete;
+
+  private:
+    int previous_;
+};
 
 }  // namespace incdtw

@@ -9,22 +9,49 @@
 #include <stdexcept>
 
 #include "../cancel.hpp"
+#include "../simd.hpp"
 #include "../types.hpp"
 
 #ifdef _OPENMP
 #include <omp.h>
+#if defined(__unix__) || defined(__APPLE__)
+#include <unistd.h>
+#define INCDTW_FORK_AWARE 1
+#endif
 #endif
 
 namespace incdtw::detail {
 
+/// False in a process forked from one whose OpenMP runtime had started threads for incdtw: GCC's
+/// libgomp keeps its thread pool across fork() in an unusable state, and a child's first parallel
+/// region would block forever. Such a child runs every loop on its calling thread (results do not
+/// depend on the number of threads). A pid check rather than pthread_atfork: it needs no
+/// registration before the fork and holds for grandchildren too.
+inline bool openmp_usable(bool starting_threads = false) noexcept {
+#ifdef INCDTW_FORK_AWARE
+    static std::atomic<pid_t> owner{0};  // the process whose runtime started threads (0: none yet)
+    const pid_t me = getpid();
+    pid_t seen = owner.load(std::memory_order_acquire);
+    if (seen == 0 && starting_threads && owner.compare_exchange_strong(seen, me, std::memory_order_acq_rel)) {
+        return true;
+    }
+    return seen == 0 || seen == me;
+#else
+    (void)starting_threads;
+    return true;
+#endif
+}
+
 /// Threads for `n_jobs`: -1 = every processor, k >= 1 = k, at most the number of processors (more
-/// threads only compete for them; tens of thousands would exhaust the process). 1 without OpenMP.
-/// Throws std::invalid_argument for 0 and values below -1.
+/// threads only compete for them; tens of thousands would exhaust the process). 1 without OpenMP
+/// and in a forked child that cannot use it (openmp_usable). Throws std::invalid_argument for 0
+/// and values below -1.
 inline int resolve_threads(int n_jobs) {
     if (n_jobs == 0 || n_jobs < -1) {
         throw std::invalid_argument("n_jobs must be -1 (all cores) or >= 1, got " + std::to_string(n_jobs));
     }
 #ifdef _OPENMP
+    if (!openmp_usable()) return 1;
     const int procs = omp_get_num_procs();
     return n_jobs == -1 || n_jobs > procs ? procs : n_jobs;
 #else
@@ -43,7 +70,8 @@ inline int threads_for(double cells, int n_jobs) {
 /// cost). The first exception thrown by a body is rethrown after the loop. The calling thread's
 /// Cancellation (cancel.hpp) is checked before every item: once it asks to stop, the remaining
 /// items are skipped and Cancelled is thrown. A calling thread that runs out of items keeps
-/// polling the Cancellation until the others finish theirs (its poll may only run there).
+/// polling the Cancellation until the others finish theirs (its poll may only run there). Every
+/// thread runs the calling thread's SIMD level (a SimdScope of the caller reaches the workers).
 template <class Body>
 void parallel_for(index_t count, int threads, Body&& body) {
     Cancellation* const cancel = current_cancellation();
@@ -62,11 +90,13 @@ void parallel_for(index_t count, int threads, Body&& body) {
         }
     };
 #ifdef _OPENMP
-    if (threads > 1 && count > 1) {
+    if (threads > 1 && count > 1 && openmp_usable(true)) {
         std::atomic<index_t> next{0}, finished{0};
         const auto caller = std::this_thread::get_id();
+        const SimdLevel level = simd_level();
 #pragma omp parallel num_threads(threads)
         {
+            const SimdScope simd_scope(level);
             for (index_t k = next.fetch_add(1); k < count; k = next.fetch_add(1)) {
                 run(k);
                 finished.fetch_add(1, std::memory_order_release);
