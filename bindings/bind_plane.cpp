@@ -51,17 +51,20 @@ struct SharedPlane {
     explicit SharedPlane(Plane<T>&& p) : plane(std::move(p)) {}
 };
 
-/// Runs fn(plane) holding the plane's mutex, without the GIL when `release` (long work). The GIL is
-/// reacquired after the mutex is released, so a thread waiting for the mutex with the GIL held
-/// cannot deadlock with the one computing.
+/// Runs fn(plane) holding the plane's mutex; without the GIL when `release` (long work, fn must not
+/// touch Python), else with it (fn may build numpy arrays). A thread never waits for the mutex
+/// while it holds the GIL: the holder may need the GIL to finish (numpy releases and retakes it),
+/// and waiting for both in opposite orders froze the whole process.
 template <class T, class Fn>
 decltype(auto) with_plane(SharedPlane<T>& s, bool release, Fn&& fn) {
     if (release) {
-        py::gil_scoped_release nogil;
-        std::lock_guard<std::mutex> lock(s.mu);
-        return fn(s.plane);
+        return release_gil_for(on_main_thread(), [&]() -> decltype(auto) {
+            std::lock_guard<std::mutex> lock(s.mu);
+            return fn(s.plane);
+        });
     }
-    std::lock_guard<std::mutex> lock(s.mu);
+    std::unique_lock<std::mutex> lock(s.mu, std::try_to_lock);
+    if (!lock.owns_lock()) release_gil_for(on_main_thread(), [&] { lock.lock(); });
     return fn(s.plane);
 }
 
@@ -103,19 +106,27 @@ void bind_plane_class(py::module_& m, const char* name) {
                 with_plane(s, ov.length * width >= kReleaseCells, [&](P& p) { p.increment(ov, side); });
             },
             "newObs"_a, "to_q"_a)
+        // a cut and its refresh under one lock: no other thread sees the plane without a state between
         .def(
             "truncate",
-            [](S& s, std::optional<index_t> nq, std::optional<index_t> nc) {
-                with_plane(s, false, [&](P& p) { p.truncate(nq ? *nq : -1, nc ? *nc : -1); });
+            [](S& s, std::optional<index_t> nq, std::optional<index_t> nc, bool refresh) {
+                with_plane(s, refresh, [&](P& p) {
+                    p.truncate(nq ? *nq : -1, nc ? *nc : -1);
+                    if (refresh) p.refresh();
+                });
             },
-            "nQ"_a, "nC"_a)
+            "nQ"_a, "nC"_a, py::kw_only(), "refresh"_a = false)
         .def(
             "decrement",
-            [](S& s, const std::string& direction) {
+            [](S& s, const std::string& direction, bool refresh) {
                 const Side side = side_from(direction);
-                return with_plane(s, false, [&](P& p) { return p.decrement(side); });
+                return with_plane(s, refresh, [&](P& p) {
+                    const bool cut = p.decrement(side);
+                    if (refresh) p.refresh();
+                    return cut;
+                });
             },
-            "direction"_a)
+            "direction"_a, py::kw_only(), "refresh"_a = false)
         .def(
             "partial",
             [](S& s, bool partial_q, bool partial_c, bool reverse) {
@@ -133,6 +144,17 @@ void bind_plane_class(py::module_& m, const char* name) {
             "partial_Q"_a, "partial_C"_a, "reverse"_a)
         .def("reverse", [](S& s) { with_plane(s, true, [](P& p) { p.reverse(); }); })
         .def("refresh", [](S& s) { with_plane(s, true, [](P& p) { p.refresh(); }); })
+        // everything __reduce__ needs, read under one lock (a consistent state while others increment)
+        .def("state",
+             [](S& s) {
+                 return with_plane(s, false, [](const P& p) {
+                     const py::object ws = p.options().window < 0 ? py::object(py::none()) : py::int_(p.options().window);
+                     return py::make_tuple(copy_series(p.q()), copy_series(p.c()), name_of(p.options().dist_method),
+                                           name_of(p.options().step_pattern), ws, copy_vector(p.last_column()),
+                                           copy_vector(p.last_row()), static_cast<double>(p.distance()),
+                                           static_cast<double>(p.normalized_distance()), p.reversed());
+                 });
+             })
         .def_property_readonly("Q", get([](const P& p) { return copy_series(p.q()); }))
         .def_property_readonly("C", get([](const P& p) { return copy_series(p.c()); }))
         .def_property_readonly("gcm_lc_new", get([](const P& p) { return copy_vector(p.last_column()); }))

@@ -162,12 +162,10 @@ class PlaneDTW:
             for name, value, length in (("nC", nc, self._p.nC), ("nQ", nq, self._p.nQ)):
                 if value is not None and value > length:  # before the core, which takes int64
                     raise ValueError(f"{name} must be between 1 and {length}, got {value}")
-            self._p.truncate(nq, nc)
+            self._p.truncate(nq, nc, refresh=refresh)
         else:
             v.check_choice(direction, "direction", ("C", "Q", "both"))
-            self._p.decrement(direction)
-        if refresh:
-            self._p.refresh()
+            self._p.decrement(direction, refresh=refresh)
         return self
 
     def reverse(self) -> "PlaneDTW":
@@ -202,12 +200,7 @@ class PlaneDTW:
         )
 
     def __reduce__(self) -> tuple[Callable[..., PlaneDTW], tuple[Any, ...]]:
-        p = self._p
-        return (
-            _restore,
-            (p.Q, p.C, p.dist_method, p.step_pattern, p.ws, p.gcm_lc_new, p.gcm_lr_new, p.distance,
-             p.normalized_distance, p.reversed, self._dtype.str),
-        )
+        return (_restore, (*self._p.state(), self._dtype.str))  # one consistent snapshot
 
     def __copy__(self) -> "PlaneDTW":
         fn, args = self.__reduce__()
