@@ -220,10 +220,10 @@ bool try_pair_distance(index_t rows, index_t cols, const T* q, const T* c, index
     return true;
 }
 
-/// The direction matrix `dm` (rows x cols, pre-filled with 0, which stays outside the window and at
-/// (0, 0)) and, if `gcm` is not null, the global cost matrix (pre-filled with NaN) of two series;
-/// returns false when the kernel does not apply. `distance` receives G[rows-1, cols-1]. The codes
-/// are those of sweep_matrix (IncDTW's tie rule), bit for bit.
+/// The direction matrix `dm` (rows x cols, pre-filled with 0, which stays outside the window; 0 at
+/// (0, 0), 2 in the rest of row 0, 3 in the rest of column 0) and, if `gcm` is not null, the global
+/// cost matrix (pre-filled with NaN) of two series; returns false when the kernel does not apply.
+/// `distance` receives G[rows-1, cols-1]. The codes are those of sweep_matrix, bit for bit.
 template <class T>
 bool try_pair_matrix(index_t rows, index_t cols, const T* q, const T* c, index_t dims, const DtwOptions& opt,
                      T* gcm, std::int8_t* dm, T& distance) {
@@ -241,7 +241,6 @@ bool try_pair_matrix(index_t rows, index_t cols, const T* q, const T* c, index_t
     sweep.plan.gcm = gcm;
     distance =
         run_stripes<T, true, true>(sweep.level, sweep.plan, opt.step_pattern, cost_kind(dims, opt.dist_method));
-    dm[0] = 0;  // the start cell has no predecessor
     return true;
 }
 

@@ -184,7 +184,14 @@ void stripe_unskew(const StripePlan<typename V::T>& p, index_t i0, index_t t_beg
             }
             const std::uint8_t* d = p.dirs + ((lo + k - t_begin) * B + b) * W + u;
             std::int8_t* dm = p.dm + r * p.cols;
-            for (index_t j = lo; j <= hi; ++j, d += B * W) dm[j] = static_cast<std::int8_t>(*d);
+            if (r == 0) {
+                // Row 0 has only the horizontal step (the start none), as first_row writes: the kernel's
+                // +inf padding above would win the tie against an overflowed (+inf) left neighbour.
+                for (index_t j = lo; j <= hi; ++j) dm[j] = static_cast<std::int8_t>(j == 0 ? 0 : 2);
+            } else {
+                for (index_t j = lo; j <= hi; ++j, d += B * W) dm[j] = static_cast<std::int8_t>(*d);
+                if (lo == 0) dm[0] = 3;  // column 0: only the vertical step, as next_row writes
+            }
             if (p.gcm != nullptr) {
                 const T* v = p.vals + ((lo + k - t_begin) * B + b) * W + u;
                 T* g = p.gcm + r * p.cols;
