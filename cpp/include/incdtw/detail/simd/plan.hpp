@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "../../cancel.hpp"
 #include "../../options.hpp"
 #include "../../types.hpp"
 
@@ -72,6 +73,8 @@ struct StripePlan {
     /// window), read from `tail` (H steps x B x W values: each stripe's steps from cols - 1 on).
     T* edge = nullptr;
     T* tail = nullptr;
+    /// One pair: checked between stripes (detail::SweepCheck; null: never).
+    Cancellation* cancel = nullptr;
 };
 
 /// A plan for rows x cols with the data laid out by the caller (X and Q at entry 0, top at column
