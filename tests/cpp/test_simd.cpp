@@ -10,6 +10,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
+#include <stdexcept>
 #include <random>
 #include <string>
 #include <vector>
@@ -18,6 +20,7 @@
 #include "incdtw/collection.hpp"
 #include "incdtw/dtw.hpp"
 #include "incdtw/dtw_vector.hpp"
+#include "incdtw/incremental.hpp"
 
 using namespace incdtw_test;
 using incdtw::Collection;
@@ -188,6 +191,112 @@ TEST_CASE("simd: dtw's gcm, direction matrix and path at every level equal the s
             CHECK(compare_bits(got.gcm.data, want.gcm.data, m).empty());
         }
     }
+}
+
+namespace {
+
+/// Series whose cumulative costs overflow to +inf: values +-big and big / 4, so that the first row
+/// and column reach +inf after some fifty cells (`fast`: costs that are +inf themselves), and +inf
+/// ties +inf everywhere beyond. The first observation is big in both series, so c(0, 0) = 0 is
+/// finite and the vector kernels apply. (norm2 of two dimensions squares: its costs are 0 or +inf.)
+template <class T>
+std::vector<T> overflowing(std::mt19937_64& g, index_t n, index_t d, DistMethod method, bool fast) {
+    const double max = static_cast<double>(std::numeric_limits<T>::max());
+    const bool squares = method == DistMethod::norm2_square;
+    // the largest cost, (2 big)^2 or 2 big: about max / 20, or +inf when fast
+    const T big = static_cast<T>(fast ? (squares ? std::sqrt(max) : max) / 1.5 : squares ? std::sqrt(max) / 9 : max / 40);
+    std::vector<T> x(static_cast<std::size_t>(n * d));
+    for (auto& v : x) {
+        const auto k = g() % 3;
+        v = k == 0 ? big : k == 1 ? -big : big / 4;
+    }
+    for (index_t l = 0; l < d; ++l) x[static_cast<std::size_t>(l)] = big;
+    return x;
+}
+
+/// A direction matrix that every cut can be backtracked in: row 0 only horizontal, column 0 only
+/// vertical steps inside the window, and dec_dm succeeds for every cut whose end is in the window.
+std::string dm_defect(const incdtw::Matrix<std::int8_t>& dm, index_t window) {
+    const index_t n = dm.rows, m = dm.cols;
+    const auto inside = [window](index_t i, index_t j) { return window < 0 || std::abs(i - j) <= window; };
+    if (dm(0, 0) != 0) return "dm(0, 0) = " + std::to_string(int{dm(0, 0)});
+    for (index_t j = 1; j < m; ++j) {
+        if (inside(0, j) && dm(0, j) != 2) return "dm(0, " + std::to_string(j) + ") = " + std::to_string(int{dm(0, j)});
+    }
+    for (index_t i = 1; i < n; ++i) {
+        if (inside(i, 0) && dm(i, 0) != 3) return "dm(" + std::to_string(i) + ", 0) = " + std::to_string(int{dm(i, 0)});
+    }
+    for (index_t cut = 0; cut < m; ++cut) {
+        if (!inside(n - 1, m - 1 - cut)) continue;
+        try {
+            (void)incdtw::dec_dm(dm.view(), cut);
+        } catch (const std::invalid_argument& e) {
+            return "dec_dm(" + std::to_string(cut) + "): " + e.what();
+        }
+    }
+    return {};
+}
+
+template <class T>
+void check_overflowing_pairs() {
+    const LevelGuard guard;
+    std::mt19937_64 g(1000003);
+    int overflowed = 0;
+    for (const StepPattern step : {StepPattern::symmetric1, StepPattern::symmetric2}) {
+        for (const DistMethod method : {DistMethod::norm1, DistMethod::norm2, DistMethod::norm2_square}) {
+            for (const index_t d : {index_t{1}, index_t{2}}) {
+                for (const bool windowed : {false, true}) {
+                    for (const bool fast : {false, true}) {
+                        // several stripes at every level (H <= 144 rows), not a multiple of any H
+                        const auto n = static_cast<index_t>(400 + g() % 120);
+                        const auto m = static_cast<index_t>(400 + g() % 120);
+                        const auto q = overflowing<T>(g, n, d, method, fast), c = overflowing<T>(g, m, d, method, fast);
+                        DtwOptions o;
+                        o.step_pattern = step;
+                        o.dist_method = method;
+                        o.window = windowed ? std::abs(n - m) + 100 : -1;
+                        o.return_gcm = true;
+                        o.return_direction = true;
+                        o.return_path = true;
+                        const SeriesView<T> qv{q.data(), n, d}, cv{c.data(), m, d};
+                        incdtw::set_simd_level(SimdLevel::scalar);
+                        const auto want = incdtw::dtw(qv, cv, o);
+                        const T want_vec = incdtw::dtw_distance(qv, cv, o).distance;
+                        INFO("step=", static_cast<int>(step), " method=", static_cast<int>(method), " d=", d,
+                             " n=", n, " m=", m, " window=", o.window, " fast=", fast);
+                        CHECK(std::isinf(want.distance));
+                        const index_t last_j = windowed ? std::min(m - 1, o.window) : m - 1;
+                        const index_t last_i = windowed ? std::min(n - 1, o.window) : n - 1;
+                        overflowed += std::isinf(want.gcm(0, last_j)) && std::isinf(want.gcm(last_i, 0)) ? 1 : 0;
+                        CHECK(dm_defect(want.dm, o.window) == "");
+                        for (SimdLevel level : vector_levels()) {
+                            incdtw::set_simd_level(level);
+                            const auto got = incdtw::dtw(qv, cv, o);
+                            INFO("level ", std::string(incdtw::to_string(level)));
+                            CHECK(same_bits(got.distance, want.distance));
+                            CHECK(same_bits(incdtw::dtw_distance(qv, cv, o).distance, want_vec));
+                            CHECK(compare_ints(got.dm.data, want.dm.data, m) == "");
+                            CHECK(compare_bits(got.gcm.data, want.gcm.data, m) == "");
+                            CHECK(compare_ints(got.path.ii, want.path.ii) == "");
+                            CHECK(compare_ints(got.path.jj, want.path.jj) == "");
+                            CHECK(compare_ints(got.path.wp, want.path.wp) == "");
+                            CHECK(dm_defect(got.dm, o.window) == "");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    CHECK(overflowed == 48);  // row 0 and column 0 end in +inf: the edge ties are exercised
+}
+
+}  // namespace
+
+TEST_CASE("simd: costs that overflow to inf, every level gives the scalar gcm, dm and path (double)") {
+    check_overflowing_pairs<double>();
+}
+TEST_CASE("simd: costs that overflow to inf, every level gives the scalar gcm, dm and path (float)") {
+    check_overflowing_pairs<float>();
 }
 
 TEST_CASE("simd: INCDTW_SIMD caps the level of the whole run") {

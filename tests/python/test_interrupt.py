@@ -1,6 +1,7 @@
-"""Ctrl-C and threads: a KeyboardInterrupt stops a long dtw_dismat or rundtw within a fraction of a
-second (the C++ loops check a cancellation that polls Python's signal handlers); 8 Python threads
-calling the functions at once on shared inputs get the serial results."""
+"""Ctrl-C and threads: a KeyboardInterrupt stops a long dtw_dismat or rundtw, and dtw2vec or dtw of
+one long pair, within a fraction of a second (the C++ loops and sweeps check a cancellation that
+polls Python's signal handlers); 8 Python threads calling the functions at once on shared inputs get
+the serial results."""
 
 from __future__ import annotations
 
@@ -63,6 +64,41 @@ def test_ctrl_c_stops_a_long_computation_promptly(data, name):
         signal.signal(signal.SIGINT, previous)
     X, _ = data
     assert incdtw.dtw_dismat(X[:5]).dismat.shape == (10,)  # the next call works
+
+
+ONE_PAIR = {  # one long pair each; many seconds at every SIMD level when not interrupted
+    "dtw2vec": lambda P: incdtw.dtw2vec(*P["long"]),
+    "dtw2vec float32": lambda P: incdtw.dtw2vec(*(x.astype(np.float32) for x in P["long"])),
+    "dtw2vec early abandoning": lambda P: incdtw.dtw2vec(*P["long"], threshold=1e300),
+    "dtw2vec ws": lambda P: incdtw.dtw2vec(*P["long"], ws=100_000),
+    # many dimensions: long, with a direction matrix of only 25 MB
+    "dtw": lambda P: incdtw.dtw(*P["wide"], return_gcm=False),
+    "dtw with path": lambda P: incdtw.dtw(*P["wide"], return_wp=True, return_gcm=False),
+}
+
+
+@pytest.fixture(scope="module")
+def pairs():
+    rng = np.random.default_rng(7)
+    long = [np.cumsum(rng.normal(size=300_000)) for _ in range(2)]  # 9e10 cells
+    wide = [np.cumsum(rng.normal(size=(5_000, 1_000)), axis=0) for _ in range(2)]  # 2.5e7 cells of 1000 dims
+    return {"long": long, "wide": wide}
+
+
+@pytest.mark.parametrize("name", list(ONE_PAIR))
+def test_ctrl_c_stops_one_long_pair_promptly(pairs, name):
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        interrupt_after(0.4)
+        t0 = time.perf_counter()
+        with pytest.raises(KeyboardInterrupt):
+            ONE_PAIR[name](pairs)
+        # 0.4 s until the signal, then a poll within 50 ms; the computations take 10 s and more
+        assert time.perf_counter() - t0 < 3.0
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    Q, C = (x[:500] for x in pairs["long"])
+    assert incdtw.dtw2vec(Q, C).distance == incdtw.dtw(Q, C).distance  # the next calls work
 
 
 def test_a_signal_handlers_exception_propagates(data):

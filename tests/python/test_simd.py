@@ -245,6 +245,73 @@ def test_long_path_against_naive_reference(rng):
     assert np.array_equal(got.gcm, gcm, equal_nan=True)
 
 
+def overflowing(rng, length, dims, dtype, method, fast=False):
+    """Values +-big and big / 4 whose cumulative costs reach +inf after some fifty cells (``fast``:
+    costs that are +inf themselves), so that +inf ties +inf in the first row and column and beyond;
+    the first observation is big, as in its partner, so cost(0, 0) = 0 and the vector kernels apply.
+    (norm2 of two dimensions squares: its costs are 0 or +inf.)"""
+    top = float(np.finfo(dtype).max)
+    root = np.sqrt(top) if method == "norm2_square" else top
+    big = root / 1.5 if fast else root / (9 if method == "norm2_square" else 40)
+    shape = (length,) if dims == 0 else (length, dims)
+    x = rng.choice([big, -big, big / 4], size=shape)
+    x[0] = big
+    return x.astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("method", ["norm1", "norm2", "norm2_square"])
+@pytest.mark.parametrize("step", ["symmetric1", "symmetric2"])
+@pytest.mark.parametrize("dims", [0, 2])
+@pytest.mark.parametrize("ws", [None, 100])
+@pytest.mark.parametrize("fast", [False, True])
+def test_overflowing_costs_give_the_scalar_matrices_and_path(dtype, method, step, dims, ws, fast, rng):
+    # 450 x 480: several stripes at every level (at most 144 rows each)
+    Q, C = overflowing(rng, 450, dims, dtype, method, fast), overflowing(rng, 480, dims, dtype, method, fast)
+    win = None if ws is None else ws + 30
+    kw = dict(dist_method=method, step_pattern=step, ws=win)
+    want = scalar_of(lambda: incdtw.dtw(Q, C, return_wp=True, **kw))
+    got = incdtw.dtw(Q, C, return_wp=True, **kw)
+    last_i, last_j = (449, 479) if win is None else (win, win)  # the last cells of row 0 and column 0
+    assert np.isinf(want.gcm[0, last_j]) and np.isinf(want.gcm[last_i, 0]) and np.isinf(want.distance)
+    assert same_bits(got.gcm.ravel(), want.gcm.ravel())
+    assert np.array_equal(got.dm, want.dm)
+    assert np.array_equal(got.ii, want.ii) and np.array_equal(got.jj, want.jj) and np.array_equal(got.wp, want.wp)
+    assert same_bits(got.distance, want.distance)
+    assert same_bits(incdtw.dtw2vec(Q, C, **kw).distance, scalar_of(lambda: incdtw.dtw2vec(Q, C, **kw).distance))
+    # a valid direction matrix: the first row only horizontal, the first column only vertical steps
+    # (inside the window), so dec_dm backtracks every cut that ends inside the window
+    assert np.all(got.dm[0, 1 : last_j + 1] == 2) and np.all(got.dm[1 : last_i + 1, 0] == 3) and got.dm[0, 0] == 0
+    for ndec in range(480):
+        if win is None or abs(449 - (479 - ndec)) <= win:
+            path = incdtw.dec_dm(got.dm, ndec)
+            assert path.ii[0] == 0 and path.jj[0] == 0 and path.jj[-1] == 479 - ndec
+    for ndec in (1, 17, 110):  # 450 x 370 still fits the window
+        short = scalar_of(lambda: incdtw.dtw(Q, C[: 480 - ndec], return_wp=True, **kw))
+        assert np.array_equal(incdtw.dec_dm(got.dm, ndec).jj, short.jj)
+
+
+def test_overflowing_costs_in_collections_and_appends_match_scalar(rng):
+    for dtype, method in ((np.float64, "norm1"), (np.float32, "norm2_square")):
+        lot = [overflowing(rng, 160, 0, dtype, method, fast=k % 2 == 1) for k in range(24)]  # groups of one shape
+        Q, C = overflowing(rng, 300, 0, dtype, method), overflowing(rng, 900, 0, dtype, method)
+
+        def run():
+            p = incdtw.initialize_plane(Q, C[:400], dist_method=method)
+            p.increment(C[400:800])  # whole stripes of the vector kernel and a rest
+            p.increment(Q[::-1][:200], direction="Q")
+            first = incdtw.idtw2vec(Q, C[:500], dist_method=method)
+            return [incdtw.dtw_dismat(lot, dist_method=method, normalize=False).dismat,
+                    incdtw.dtw_disvec(Q, lot, dist_method=method).disvec,
+                    p.distance, p.gcm_lc_new.copy(), p.gcm_lr_new.copy(),
+                    first.distance, first.gcm_lc_new, first.gcm_lr_new]
+
+        want, got = scalar_of(run), run()
+        assert np.isinf(want[2]) and np.isinf(want[0]).any()
+        for a, b in zip(want, got):
+            assert same_bits(a, b)
+
+
 # -- incremental: long appends (idtw2vec, the plane) -----------------------------------------------------------
 
 

@@ -2,9 +2,9 @@
 /// Stopping a long computation from outside: Ctrl-C in Python, a deadline, a cancel button.
 ///
 /// A Cancellation is made current for the computations one thread starts (CancellationScope).
-/// Those that can run long (distance matrices and vectors, barycenters, rundtw) check it between
-/// small work items (a group of pairs, about a thousand windows) and throw incdtw::Cancelled,
-/// leaving no result. request() may be called from any thread; the optional `poll` function is
+/// Those that can run long (distance matrices and vectors, barycenters, rundtw, dtw and
+/// dtw_distance of one pair) check it between small work items (a group of pairs, about a thousand
+/// windows, some 2^18 cells of one pair) and throw incdtw::Cancelled, leaving no result. request() may be called from any thread; the optional `poll` function is
 /// called only by the thread that started the computation, at most once per `interval`, and a
 /// true result requests the stop (incdtw's Python bindings check for KeyboardInterrupt there).
 ///

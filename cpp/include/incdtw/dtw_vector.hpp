@@ -20,18 +20,22 @@ namespace detail {
 
 /// dtw_distance without the argument checks (the collection functions check every series once).
 /// Sweeps along the longer series so that the buffers have the length of the shorter one; costs
-/// are symmetric, so the transposed sweep gives the same bits.
+/// are symmetric, so the transposed sweep gives the same bits. The calling thread's Cancellation
+/// is checked during the sweep (on the worker threads of parallel_for there is none).
 template <class T>
 T distance_unchecked(SeriesView<T> q, SeriesView<T> c, const DtwOptions& opt) {
     const bool transpose = q.length < c.length;
     const SeriesView<T> rows = transpose ? c : q;
     const SeriesView<T> cols = transpose ? q : c;
+    Cancellation* const cancel = current_cancellation();
     T simd_result{};
-    if (simd::try_pair_distance(rows.length, cols.length, rows.data, cols.data, rows.dims, opt, simd_result)) {
+    if (simd::try_pair_distance(rows.length, cols.length, rows.data, cols.data, rows.dims, opt, simd_result,
+                                cancel)) {
         return simd_result;
     }
     return visit_series_cost(rows.data, cols.data, rows.dims, opt.dist_method, [&](const auto& cost) {
-        return sweep_distance<T>(rows.length, cols.length, cost, opt.step_pattern, opt.window, opt.threshold);
+        return sweep_distance<T>(rows.length, cols.length, cost, opt.step_pattern, opt.window, opt.threshold,
+                                 cancel);
     });
 }
 
@@ -41,7 +45,7 @@ T distance_unchecked(SeriesView<T> q, SeriesView<T> c, const DtwOptions& opt) {
 /// Early abandoning: with a finite opt.threshold, the result is the exact distance when it is
 /// <= threshold and NaN otherwise (cells above the threshold are dropped; the sweep stops once a
 /// whole row is dropped). Values are bit-identical to dtw(q, c, opt).distance.
-/// Throws as dtw().
+/// Throws as dtw() (Cancelled included).
 template <class T>
 DistanceResult<T> dtw_distance(SeriesView<T> q, SeriesView<T> c, const DtwOptions& opt = {}) {
     detail::check_alignment(q, c, opt);
@@ -55,8 +59,10 @@ DistanceResult<T> dtw_distance(MatrixView<T> mat, MatrixKind kind, const DtwOpti
     validate(opt);
     detail::check_matrix(mat, kind, opt.window, "Q");
     check_window(mat.rows, mat.cols, opt.window);
+    Cancellation* const cancel = detail::current_cancellation();
     const T d = detail::visit_matrix_cost(mat, kind, opt.dist_method, [&](const auto& cost) {
-        return detail::sweep_distance<T>(mat.rows, mat.cols, cost, opt.step_pattern, opt.window, opt.threshold);
+        return detail::sweep_distance<T>(mat.rows, mat.cols, cost, opt.step_pattern, opt.window, opt.threshold,
+                                         cancel);
     });
     return {d, normalize_distance(d, mat.rows, mat.cols, opt.step_pattern)};
 }

@@ -16,6 +16,7 @@
 #include <limits>
 #include <memory>
 
+#include "../cancel.hpp"
 #include "../options.hpp"
 #include "../types.hpp"
 #include "checks.hpp"
@@ -24,6 +25,29 @@ namespace incdtw::detail {
 
 template <class T>
 inline constexpr T inf_v = std::numeric_limits<T>::infinity();
+
+/// Cells between two checks of a Cancellation in a one-pair sweep (about a millisecond of work or
+/// less); a check reads the clock, the poll itself runs at most once per Cancellation interval.
+inline constexpr index_t kCellsPerCheck = index_t{1} << 18;
+
+/// Counts the cells of one sweep and checks `cancel` (cancel.hpp; null: never) after about every
+/// kCellsPerCheck of them: throws Cancelled when it asks to stop. The caller's results are then
+/// incomplete and must be dropped with the exception.
+class SweepCheck {
+  public:
+    explicit SweepCheck(Cancellation* cancel) noexcept : cancel_(cancel) {}
+    void done(index_t cells) {
+        if (cancel_ == nullptr) return;
+        left_ -= cells;
+        if (left_ > 0) return;
+        left_ = kCellsPerCheck;
+        interruption_point(cancel_);
+    }
+
+  private:
+    Cancellation* cancel_;
+    index_t left_ = kCellsPerCheck;
+};
 
 /// Direction sink that drops the directions (distance-only sweeps compile them away).
 struct NoDirections {
@@ -147,7 +171,8 @@ inline bool next_row(index_t lo, index_t hi, index_t prev_hi, const T* prev, T* 
 
 template <StepPattern S, bool kAbandon, class T, class Cost>
 T sweep_distance_impl(index_t rows, index_t cols, const Cost& cost, index_t window, T thr, T* buf,
-                      const T* row_thr = nullptr) {
+                      const T* row_thr, Cancellation* cancel) {
+    SweepCheck check(cancel);
     T* prev = buf;
     T* cur = prev + cols;
     const Band band{cols, window};
@@ -156,13 +181,14 @@ T sweep_distance_impl(index_t rows, index_t cols, const Cost& cost, index_t wind
         return std::numeric_limits<T>::quiet_NaN();
     }
     for (index_t i = 1; i < rows; ++i) {
-        const index_t hi = band.hi(i);
+        const index_t lo = band.lo(i), hi = band.hi(i);
         const T t = row_thr != nullptr ? row_thr[i] : thr;
-        if (!next_row<S, kAbandon>(band.lo(i), hi, prev_hi, prev, cur, cost.row(i), t, NoDirections{})) {
+        if (!next_row<S, kAbandon>(lo, hi, prev_hi, prev, cur, cost.row(i), t, NoDirections{})) {
             return std::numeric_limits<T>::quiet_NaN();
         }
         std::swap(prev, cur);
         prev_hi = hi;
+        check.done(hi - lo + 1);
     }
     const T r = prev[cols - 1];
     if (kAbandon && !(r <= thr)) return std::numeric_limits<T>::quiet_NaN();
@@ -184,32 +210,37 @@ T threshold_as(double threshold) noexcept {
 /// `row_thr` (optional, with a finite threshold): per row, cells above row_thr[i] are dropped too.
 /// It must only drop cells that cannot lead to a distance <= threshold (a lower bound of the cost
 /// still to come, subtracted from the threshold with a safety margin), so the result is unchanged.
+/// `cancel` (optional) is checked between rows (SweepCheck).
 template <class T, class Cost>
 T sweep_distance_into(index_t rows, index_t cols, const Cost& cost, StepPattern step, index_t window,
-                      double threshold, T* buf, const T* row_thr = nullptr) {
+                      double threshold, T* buf, const T* row_thr = nullptr, Cancellation* cancel = nullptr) {
     const bool abandon = threshold < std::numeric_limits<double>::infinity();
     const T thr = abandon ? threshold_as<T>(threshold) : inf_v<T>;
     if (!abandon) row_thr = nullptr;
     if (step == StepPattern::symmetric2) {
         return abandon ? sweep_distance_impl<StepPattern::symmetric2, true, T>(rows, cols, cost, window, thr, buf,
-                                                                               row_thr)
-                       : sweep_distance_impl<StepPattern::symmetric2, false, T>(rows, cols, cost, window, thr, buf);
+                                                                               row_thr, cancel)
+                       : sweep_distance_impl<StepPattern::symmetric2, false, T>(rows, cols, cost, window, thr, buf,
+                                                                                nullptr, cancel);
     }
-    return abandon ? sweep_distance_impl<StepPattern::symmetric1, true, T>(rows, cols, cost, window, thr, buf, row_thr)
-                   : sweep_distance_impl<StepPattern::symmetric1, false, T>(rows, cols, cost, window, thr, buf);
+    return abandon ? sweep_distance_impl<StepPattern::symmetric1, true, T>(rows, cols, cost, window, thr, buf, row_thr,
+                                                                           cancel)
+                   : sweep_distance_impl<StepPattern::symmetric1, false, T>(rows, cols, cost, window, thr, buf,
+                                                                            nullptr, cancel);
 }
 
 /// The same with its own buffers.
 template <class T, class Cost>
 T sweep_distance(index_t rows, index_t cols, const Cost& cost, StepPattern step, index_t window,
-                 double threshold) {
+                 double threshold, Cancellation* cancel = nullptr) {
     const std::unique_ptr<T[]> buf(new T[static_cast<std::size_t>(2 * cols)]);
-    return sweep_distance_into<T>(rows, cols, cost, step, window, threshold, buf.get());
+    return sweep_distance_into<T>(rows, cols, cost, step, window, threshold, buf.get(), nullptr, cancel);
 }
 
 template <StepPattern S, class T, class Cost, class MakeDirs>
 T sweep_matrix_impl(index_t rows, index_t cols, const Cost& cost, index_t window, T* gcm,
-                    const MakeDirs& make_dirs) {
+                    const MakeDirs& make_dirs, Cancellation* cancel) {
+    SweepCheck check(cancel);
     std::unique_ptr<T[]> buf;
     if (gcm == nullptr) buf.reset(new T[static_cast<std::size_t>(2 * cols)]);
     T* prev = gcm != nullptr ? gcm : buf.get();
@@ -219,30 +250,32 @@ T sweep_matrix_impl(index_t rows, index_t cols, const Cost& cost, index_t window
     first_row<false>(prev_hi, cost.row(0), prev, thr, make_dirs(0));
     for (index_t i = 1; i < rows; ++i) {
         T* cur = gcm != nullptr ? gcm + i * cols : (i % 2 == 1 ? buf.get() + cols : buf.get());
-        const index_t hi = band.hi(i);
-        next_row<S, false>(band.lo(i), hi, prev_hi, prev, cur, cost.row(i), thr, make_dirs(i));
+        const index_t lo = band.lo(i), hi = band.hi(i);
+        next_row<S, false>(lo, hi, prev_hi, prev, cur, cost.row(i), thr, make_dirs(i));
         prev = cur;
         prev_hi = hi;
+        check.done(hi - lo + 1);
     }
     return prev[cols - 1];
 }
 
 /// Full sweep writing the global cost matrix (if `gcm` is not null: rows x cols, pre-filled with
 /// NaN, which stays outside the window) and the direction matrix (if `dm` is not null: rows x cols,
-/// pre-filled with 0). Returns G[rows-1, cols-1]. Same preconditions as sweep_distance.
+/// pre-filled with 0). Returns G[rows-1, cols-1]. Same preconditions as sweep_distance; `cancel`
+/// (optional) is checked between rows (SweepCheck), the matrices are then incomplete.
 template <class T, class Cost>
 T sweep_matrix(index_t rows, index_t cols, const Cost& cost, StepPattern step, index_t window, T* gcm,
-               std::int8_t* dm) {
+               std::int8_t* dm, Cancellation* cancel = nullptr) {
     if (dm != nullptr) {
         const auto dirs = [dm, cols](index_t i) { return DirectionRow{dm + i * cols}; };
         return step == StepPattern::symmetric2
-                   ? sweep_matrix_impl<StepPattern::symmetric2>(rows, cols, cost, window, gcm, dirs)
-                   : sweep_matrix_impl<StepPattern::symmetric1>(rows, cols, cost, window, gcm, dirs);
+                   ? sweep_matrix_impl<StepPattern::symmetric2>(rows, cols, cost, window, gcm, dirs, cancel)
+                   : sweep_matrix_impl<StepPattern::symmetric1>(rows, cols, cost, window, gcm, dirs, cancel);
     }
     const auto dirs = [](index_t) { return NoDirections{}; };
     return step == StepPattern::symmetric2
-               ? sweep_matrix_impl<StepPattern::symmetric2>(rows, cols, cost, window, gcm, dirs)
-               : sweep_matrix_impl<StepPattern::symmetric1>(rows, cols, cost, window, gcm, dirs);
+               ? sweep_matrix_impl<StepPattern::symmetric2>(rows, cols, cost, window, gcm, dirs, cancel)
+               : sweep_matrix_impl<StepPattern::symmetric1>(rows, cols, cost, window, gcm, dirs, cancel);
 }
 
 }  // namespace incdtw::detail

@@ -207,12 +207,14 @@ struct PairSweep {
 };
 
 /// The distance G[rows-1, cols-1] of two series (rows x dims and cols x dims, row-major) with the
-/// one-pair kernel; false when the kernel does not apply (the caller then sweeps scalar).
+/// one-pair kernel; false when the kernel does not apply (the caller then sweeps scalar). `cancel`
+/// (optional) is checked between stripes: Cancelled is thrown when it asks to stop.
 template <class T>
 bool try_pair_distance(index_t rows, index_t cols, const T* q, const T* c, index_t dims, const DtwOptions& opt,
-                       T& result) {
+                       T& result, Cancellation* cancel = nullptr) {
     PairSweep<T> sweep;
     if (!sweep.prepare(rows, cols, q, c, dims, opt)) return false;
+    sweep.plan.cancel = cancel;
     const bool abandon = opt.threshold < std::numeric_limits<double>::infinity();
     if (abandon) sweep.plan.thr = threshold_as<T>(opt.threshold);
     const T r = run_stripes<T, true>(sweep.level, sweep.plan, opt.step_pattern, cost_kind(dims, opt.dist_method));
@@ -220,15 +222,17 @@ bool try_pair_distance(index_t rows, index_t cols, const T* q, const T* c, index
     return true;
 }
 
-/// The direction matrix `dm` (rows x cols, pre-filled with 0, which stays outside the window and at
-/// (0, 0)) and, if `gcm` is not null, the global cost matrix (pre-filled with NaN) of two series;
-/// returns false when the kernel does not apply. `distance` receives G[rows-1, cols-1]. The codes
-/// are those of sweep_matrix (IncDTW's tie rule), bit for bit.
+/// The direction matrix `dm` (rows x cols, pre-filled with 0, which stays outside the window; 0 at
+/// (0, 0), 2 in the rest of row 0, 3 in the rest of column 0) and, if `gcm` is not null, the global
+/// cost matrix (pre-filled with NaN) of two series; returns false when the kernel does not apply.
+/// `distance` receives G[rows-1, cols-1]. The codes are those of sweep_matrix, bit for bit. `cancel`
+/// as in try_pair_distance (the matrices are then incomplete).
 template <class T>
 bool try_pair_matrix(index_t rows, index_t cols, const T* q, const T* c, index_t dims, const DtwOptions& opt,
-                     T* gcm, std::int8_t* dm, T& distance) {
+                     T* gcm, std::int8_t* dm, T& distance, Cancellation* cancel = nullptr) {
     PairSweep<T> sweep;
     if (!sweep.prepare(rows, cols, q, c, dims, opt)) return false;
+    sweep.plan.cancel = cancel;
     // Per stripe: at most cols + 2 H steps, B sub-rows, W codes (and W values) each.
     const index_t H = static_cast<index_t>(sweep.W) * sweep.B;
     const index_t steps = cols + 2 * H;
@@ -241,7 +245,6 @@ bool try_pair_matrix(index_t rows, index_t cols, const T* q, const T* c, index_t
     sweep.plan.gcm = gcm;
     distance =
         run_stripes<T, true, true>(sweep.level, sweep.plan, opt.step_pattern, cost_kind(dims, opt.dist_method));
-    dm[0] = 0;  // the start cell has no predecessor
     return true;
 }
 

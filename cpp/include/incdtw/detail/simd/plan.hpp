@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "../../cancel.hpp"
 #include "../../options.hpp"
 #include "../../types.hpp"
 
@@ -63,7 +64,7 @@ struct StripePlan {
     /// One pair with directions (kDirs): per stripe, step t - t_begin and sub-row b, the W direction
     /// codes at dirs[((t - t_begin) * B + b) * W] and, if `vals` is not null, the W values at
     /// vals[((t - t_begin) * B + b) * W]. After each stripe they are written row-major to dm (codes
-    /// 1, 2, 3; rows x cols, cells outside the window untouched) and gcm (if not null).
+    /// 1, 2, 3, 0 at (0, 0); rows x cols, cells outside the window untouched) and gcm (if not null).
     std::uint8_t* dirs = nullptr;
     T* vals = nullptr;
     std::int8_t* dm = nullptr;
@@ -72,6 +73,8 @@ struct StripePlan {
     /// window), read from `tail` (H steps x B x W values: each stripe's steps from cols - 1 on).
     T* edge = nullptr;
     T* tail = nullptr;
+    /// One pair: checked between stripes (detail::SweepCheck; null: never).
+    Cancellation* cancel = nullptr;
 };
 
 /// A plan for rows x cols with the data laid out by the caller (X and Q at entry 0, top at column

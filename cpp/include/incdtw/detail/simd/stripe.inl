@@ -184,7 +184,14 @@ void stripe_unskew(const StripePlan<typename V::T>& p, index_t i0, index_t t_beg
             }
             const std::uint8_t* d = p.dirs + ((lo + k - t_begin) * B + b) * W + u;
             std::int8_t* dm = p.dm + r * p.cols;
-            for (index_t j = lo; j <= hi; ++j, d += B * W) dm[j] = static_cast<std::int8_t>(*d);
+            if (r == 0) {
+                // Row 0 has only the horizontal step (the start none), as first_row writes: the kernel's
+                // +inf padding above would win the tie against an overflowed (+inf) left neighbour.
+                for (index_t j = lo; j <= hi; ++j) dm[j] = static_cast<std::int8_t>(j == 0 ? 0 : 2);
+            } else {
+                for (index_t j = lo; j <= hi; ++j, d += B * W) dm[j] = static_cast<std::int8_t>(*d);
+                if (lo == 0) dm[0] = 3;  // column 0: only the vertical step, as next_row writes
+            }
             if (p.gcm != nullptr) {
                 const T* v = p.vals + ((lo + k - t_begin) * B + b) * W + u;
                 T* g = p.gcm + r * p.cols;
@@ -196,7 +203,7 @@ void stripe_unskew(const StripePlan<typename V::T>& p, index_t i0, index_t t_beg
 
 /// Sweeps the whole matrix described by `p` (see StripePlan). One pair (kOne): returns
 /// G[rows-1, cols-1], or NaN once a stripe's last row has no cell <= p.thr. Many pairs: writes the
-/// W values G[rows-1, cols-1] to p.out.
+/// W values G[rows-1, cols-1] to p.out. Throws Cancelled between stripes when p.cancel asks to stop.
 template <class V, int B, StepPattern S, CostKind CK, bool kOne, bool kDirs = false>
 typename V::T stripe_sweep(const StripePlan<typename V::T>& p) {
     using T = typename V::T;
@@ -206,6 +213,7 @@ typename V::T stripe_sweep(const StripePlan<typename V::T>& p) {
     const bool windowed = w >= 0;
     const typename V::R inf = V::set1(std::numeric_limits<T>::infinity());
     const index_t stripes = (rows + H - 1) / H;
+    SweepCheck check(p.cancel);
     for (index_t s = 0; s < stripes; ++s) {
         const index_t i0 = s * H;
         const index_t g0 = i0 + p.row0;  // the stripe's first row in the window's coordinates
@@ -265,6 +273,7 @@ typename V::T stripe_sweep(const StripePlan<typename V::T>& p) {
             for (index_t j = lo; j <= hi; ++j) alive |= p.top[j] <= p.thr;
             if (!alive) return std::numeric_limits<T>::quiet_NaN();
         }
+        check.done(H * (t_end - t_begin + 1));
     }
     return std::numeric_limits<T>::quiet_NaN();  // not reached: rows >= 1
 }
