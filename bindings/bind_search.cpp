@@ -1,7 +1,9 @@
 // Bindings of rundtw.hpp (subsequence search, and its parts for incdtw.distributed).
 #include "common.hpp"
 
+#include <cstdint>
 #include <limits>
+#include <type_traits>
 
 namespace incdtw::py_detail {
 
@@ -50,31 +52,35 @@ py::tuple state_to_py(const RundtwState<T>& s) {
                           k.imax, k.nr_detected, s.held_val, s.held_ix, s.held_series);
 }
 
+// A state (and a saved part) comes from another process: anything that is not one of these
+// Python values is a ValueError; RundtwPart::finish() and restore() check what the values mean.
 template <class T>
-RundtwState<T> state_from_py(const py::object& o) {
+RundtwState<T> state_from_py(const py::object& o, const char* name) {
     RundtwState<T> s;
     if (o.is_none()) return s;
+    if (!py::isinstance<py::tuple>(o) || py::len(o) != 15) {
+        throw py::value_error(std::string(name) + ": not a rundtw part state (a tuple of 15 values)");
+    }
     const auto t = o.cast<py::tuple>();
-    if (t.size() != 15) throw py::value_error("state: not a rundtw part state");
-    s.bsfiw = t[0].cast<T>();
-    s.ix = t[1].cast<index_t>();
-    auto& k = s.knn;
-    k.k = t[2].cast<index_t>();
-    k.overlap = t[3].cast<index_t>();
-    k.val = t[4].cast<std::vector<T>>();
-    k.ix = t[5].cast<std::vector<index_t>>();
-    k.series = t[6].cast<std::vector<index_t>>();
-    k.vmax = t[7].cast<T>();
-    k.which_vmax = t[8].cast<index_t>();
-    k.which_imax = t[9].cast<index_t>();
-    k.imax = t[10].cast<index_t>();
-    k.nr_detected = t[11].cast<index_t>();
-    s.held_val = t[12].cast<std::vector<T>>();
-    s.held_ix = t[13].cast<std::vector<index_t>>();
-    s.held_series = t[14].cast<std::vector<index_t>>();
-    const auto kk = static_cast<std::size_t>(k.k);
-    if (k.k < 0 || k.val.size() != kk || k.ix.size() != kk || k.series.size() != kk) {
-        throw py::value_error("state: inconsistent k-NN bookkeeping");
+    try {
+        s.bsfiw = t[0].cast<T>();
+        s.ix = t[1].cast<index_t>();
+        auto& k = s.knn;
+        k.k = t[2].cast<index_t>();
+        k.overlap = t[3].cast<index_t>();
+        k.val = t[4].cast<std::vector<T>>();
+        k.ix = t[5].cast<std::vector<index_t>>();
+        k.series = t[6].cast<std::vector<index_t>>();
+        k.vmax = t[7].cast<T>();
+        k.which_vmax = t[8].cast<index_t>();
+        k.which_imax = t[9].cast<index_t>();
+        k.imax = t[10].cast<index_t>();
+        k.nr_detected = t[11].cast<index_t>();
+        s.held_val = t[12].cast<std::vector<T>>();
+        s.held_ix = t[13].cast<std::vector<index_t>>();
+        s.held_series = t[14].cast<std::vector<index_t>>();
+    } catch (const py::cast_error&) {
+        throw py::value_error(std::string(name) + ": a value of the wrong type (or an integer out of range)");
     }
     return s;
 }
@@ -89,23 +95,37 @@ py::dict saved_to_py(typename RundtwPart<T>::Saved&& s) {
                     "spec_end"_a = state_to_py(s.spec_end));
 }
 
-/// A 1-D array's values (copied from its buffer, not element by element).
+/// The values of d[key], a 1-D array of V exactly as saved_to_py() made it (nothing is converted:
+/// a saved part has no other form).
 template <class V>
-std::vector<V> array_values(const py::handle& h, const char* name) {
-    const auto a = py::array_t<V, py::array::c_style | py::array::forcecast>::ensure(h);
-    if (!a || a.ndim() != 1) throw py::value_error(std::string("saved: ") + name + " must be a 1-D array");
+std::vector<V> array_values(const py::dict& d, const char* key, const char* dtype) {
+    if (!d.contains(key)) throw py::value_error(std::string("saved: no '") + key + "'");
+    const py::object h = d[key];
+    if (!py::isinstance<py::array_t<V>>(h) || h.cast<py::array>().ndim() != 1) {
+        throw py::value_error(std::string("saved: ") + key + " must be a 1-D " + dtype + " array");
+    }
+    const auto a = py::array_t<V, py::array::c_style | py::array::forcecast>::ensure(h);  // contiguous
+    if (!a) throw py::value_error(std::string("saved: ") + key + " cannot be read");
     return std::vector<V>(a.data(), a.data() + a.size());
 }
 
 template <class T>
 typename RundtwPart<T>::Saved saved_from_py(const py::dict& d) {
     typename RundtwPart<T>::Saved s;
-    s.status = array_values<std::uint8_t>(d["status"], "status");
-    s.val = array_values<T>(d["val"], "val");
-    s.dist = array_values<T>(d["dist"], "dist");
-    s.speculated = d["speculated"].cast<bool>();
-    s.spec_start = state_from_py<T>(d["spec_start"]);
-    s.spec_end = state_from_py<T>(d["spec_end"]);
+    const char* dtype = std::is_same_v<T, float> ? "float32" : "float64";
+    s.status = array_values<std::uint8_t>(d, "status", "uint8");
+    s.val = array_values<T>(d, "val", dtype);
+    s.dist = array_values<T>(d, "dist", dtype);
+    for (const char* key : {"speculated", "spec_start", "spec_end"}) {
+        if (!d.contains(key)) throw py::value_error(std::string("saved: no '") + key + "'");
+    }
+    const py::object spec = d["speculated"];
+    if (!py::isinstance<py::bool_>(spec) && !py::isinstance(spec, py::module_::import("numpy").attr("bool_"))) {
+        throw py::value_error("saved: speculated must be a bool");
+    }
+    s.speculated = spec.cast<bool>();
+    s.spec_start = state_from_py<T>(d["spec_start"], "saved: spec_start");
+    s.spec_end = state_from_py<T>(d["spec_end"], "saved: spec_end");
     return s;
 }
 
@@ -210,7 +230,7 @@ void bind_search(py::module_& m) {
                     return py::dict("saved"_a = saved_to_py<T>(part.save()));
                 }
                 if (action != "finish") throw py::value_error("action must be 'search', 'speculate' or 'finish'");
-                RundtwState<T> in = state_from_py<T>(state);
+                RundtwState<T> in = state_from_py<T>(state, "state");
                 const T* prev = prev_dist ? static_cast<const T*>(prev_dist->data()) : nullptr;
                 const index_t prev_len = prev_dist ? static_cast<index_t>(prev_dist->size()) : 0;
                 RundtwState<T> out = without_gil([&] { return part.finish(std::move(in), prev, prev_len); });

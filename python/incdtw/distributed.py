@@ -22,11 +22,15 @@ Start a cluster on this machine, or connect to one by its scheduler address
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import math
 import operator
 import os
+import shutil
 import uuid
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import numpy as np
 
@@ -157,26 +161,122 @@ def _gather(client: Any, futures: dict[Any, Any], progress: Any, desc: str, on_r
         dask_progress(list(futures.values()), notebook=False)
     keys = {f.key: key for key, f in futures.items()}
     with Progress(len(futures), desc, enabled=progress is True, unit="tiles") as bar:
-        for future in as_completed(list(futures.values())):
-            key = keys[future.key]
-            on_result(key, future.result())
-            futures.pop(key)
-            future.release()
-            bar.update(1)
+        try:
+            for future in as_completed(list(futures.values())):
+                key = keys[future.key]
+                on_result(key, future.result())
+                futures.pop(key)
+                future.release()
+                bar.update(1)
+        except BaseException:  # a failed tile or an interrupt: the rest would be computed for nothing
+            client.cancel(list(futures.values()))
+            raise
 
 
-def _output(out: Any, shape: tuple[int, ...], dtype: np.dtype, what: str) -> np.ndarray:
+def _size(nbytes: int) -> str:
+    return f"{nbytes:,} bytes ({nbytes / 2**20:,.1f} MiB)"
+
+
+class _NpyOut:
+    """A result written tile by tile into a ``.npy`` file: a temporary file next to ``out`` whose
+    blocks are reserved before it is mapped (a full disk is then an OSError here, never a SIGBUS
+    while a tile is written through the map), renamed onto ``out`` only once every tile has
+    arrived (commit); discard() removes it, so a failed run leaves ``out`` as it was."""
+
+    def __init__(self, path: str, shape: tuple[int, ...], dtype: np.dtype) -> None:
+        directory = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(directory):
+            raise FileNotFoundError(errno.ENOENT, f"out: the directory of {path!r} does not exist")
+        head = io.BytesIO()
+        np.lib.format.write_array_header_1_0(
+            head, {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False, "shape": shape})
+        offset = len(head.getvalue())
+        nbytes = int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
+        need = offset + nbytes
+        free = shutil.disk_usage(directory).free
+        if need > free:
+            raise OSError(errno.ENOSPC, f"out: {path!r} needs {_size(need)} but its file system has only "
+                                        f"{_size(free)} free")
+        self.path = path
+        self.tmp = os.path.join(directory, f".{os.path.basename(path)}.{uuid.uuid4().hex[:12]}.tmp")
+        try:
+            with open(self.tmp, "xb") as fp:
+                fp.write(head.getvalue())
+                fp.flush()
+                _reserve(fp, need, path)
+            self.array: Optional[np.memmap] = np.memmap(self.tmp, dtype=dtype, mode="r+", offset=offset, shape=shape)
+        except BaseException:
+            self.discard()
+            raise
+
+    def commit(self) -> np.ndarray:
+        """Every tile has arrived: the file becomes ``out``, returned mapped into memory."""
+        assert self.array is not None
+        self.array.flush()
+        self.array = None
+        os.replace(self.tmp, self.path)
+        result: np.ndarray = np.load(self.path, mmap_mode="r+")
+        return result
+
+    def discard(self) -> None:
+        self.array = None
+        try:
+            os.unlink(self.tmp)
+        except FileNotFoundError:
+            pass
+
+
+def _reserve(fp: Any, size: int, path: str) -> None:
+    """Allocates the file's blocks up to ``size`` bytes (posix_fallocate, else zeros written), so
+    that writing through a memory map of it cannot run out of space."""
+    fd = fp.fileno()
+    try:
+        try:
+            if not hasattr(os, "posix_fallocate"):
+                raise NotImplementedError
+            os.posix_fallocate(fd, 0, size)
+            return
+        except NotImplementedError:
+            pass
+        except OSError as exc:
+            if exc.errno not in (errno.EINVAL, errno.EOPNOTSUPP, getattr(errno, "ENOTSUP", errno.EOPNOTSUPP)):
+                raise
+        block = bytes(1 << 20)
+        fp.seek(0, os.SEEK_END)
+        left = size - fp.tell()
+        while left > 0:
+            fp.write(block[: min(left, len(block))])
+            left -= len(block)
+        fp.flush()
+        os.fsync(fd)
+    except OSError as exc:
+        raise OSError(exc.errno, f"out: could not reserve {_size(size)} for {path!r}: {exc.strerror}") from exc
+
+
+@contextlib.contextmanager
+def _discard_on_error(file: Optional[_NpyOut]) -> Iterator[None]:
+    """A failed or interrupted run removes the unfinished file (``out`` stays as it was)."""
+    try:
+        yield
+    except BaseException:
+        if file is not None:
+            file.discard()
+        raise
+
+
+def _output(out: Any, shape: tuple[int, ...], dtype: np.dtype, what: str) -> tuple[np.ndarray, Optional[_NpyOut]]:
     """The array the tiles are written into: in memory (refused before allocating when it would not
-    fit), or a ``.npy`` file mapped into memory (results larger than memory)."""
+    fit), or a ``.npy`` file mapped into memory (results larger than memory; see _NpyOut)."""
     if out is None:
         v.ensure_fits(int(np.prod(shape, dtype=np.float64)) * dtype.itemsize, what,
                       "write it to a file (out='result.npy') or keep it on the cluster (return_dask=True)")
-        return np.empty(shape, dtype=dtype)
+        return np.empty(shape, dtype=dtype), None
     path = os.fspath(out) if isinstance(out, (str, os.PathLike)) else None
-    if path is None or not path.endswith(".npy"):
+    if not isinstance(path, str) or not path.endswith(".npy"):
         raise ValueError(f"out must be the path of a .npy file, got {out!r}")
-    mapped: np.ndarray = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=shape)
-    return mapped
+    file = _NpyOut(path, shape, dtype)
+    assert file.array is not None
+    return file.array, file
 
 
 def _matrix_run(progress: Any, retries: Any, out: Any, return_dask: Any) -> tuple[Any, int, bool]:
@@ -231,6 +331,10 @@ def dtw_dismat(
         Write the result into this ``.npy`` file, tile by tile as they finish, and return it mapped
         into memory (``numpy.load(out, mmap_mode="r")`` reads it later): for results larger than
         memory. Without it the result is refused before anything is sent when it would not fit.
+        The file's space is checked and reserved before anything is sent (a full disk is an
+        ``OSError`` naming ``out``); the tiles go to a temporary file next to it that replaces
+        ``out`` only once every tile has arrived, so a failed or interrupted run leaves ``out``
+        as it was.
     return_dask : bool
         Return the square matrix as a ``dask.array`` whose blocks stay on the workers (nothing is
         gathered; ``.to_zarr()``, ``.store()`` or slicing work as usual); the series blocks are its
@@ -246,66 +350,65 @@ def dtw_dismat(
     k = len(series)
     dtype = series[0].dtype
     shape = (k, k) if matrix or lazy else (k * (k - 1) // 2,)
-    result = None if lazy else _output(out, shape, dtype, f"the distance matrix of {k} series")
-    c = _client(client)
-    lengths = [len(s) for s in series]
-    workers, memory = _workers(c)
-    size = v.check_count(tile, "tile", 1) if tile is not None else tile_rows(
-        lengths, float(np.mean(lengths)), workers, memory=memory)
-    blocks = _blocks(k, size)
-    scattered = _scatter_blocks(c, series, blocks)
-    # The largest tasks first (Dask runs them roughly in the order submitted): the cross tiles, then
-    # the diagonal triangles (half a tile each) fill the workers' last gaps.
-    futures = {}
-    for bi in range(len(blocks)):
-        for bj in range(bi + 1, len(blocks)):
-            futures[(bi, bj)] = c.submit(_cross_tile, scattered[bi], scattered[bj], opts, retries=tries, pure=False)
-    for bi in range(len(blocks)):
-        futures[(bi, bi)] = c.submit(_triangle_tile, scattered[bi], opts, retries=tries, pure=False)
-    if lazy:
-        import dask.array as da
+    result, file = (None, None) if lazy else _output(out, shape, dtype, f"the distance matrix of {k} series")
+    with _discard_on_error(file):
+        c = _client(client)
+        lengths = [len(s) for s in series]
+        workers, memory = _workers(c)
+        size = v.check_count(tile, "tile", 1) if tile is not None else tile_rows(
+            lengths, float(np.mean(lengths)), workers, memory=memory)
+        blocks = _blocks(k, size)
+        scattered = _scatter_blocks(c, series, blocks)
+        # The largest tasks first (Dask runs them roughly in the order submitted): the cross tiles, then
+        # the diagonal triangles (half a tile each) fill the workers' last gaps.
+        futures = {}
+        for bi in range(len(blocks)):
+            for bj in range(bi + 1, len(blocks)):
+                futures[(bi, bj)] = c.submit(_cross_tile, scattered[bi], scattered[bj], opts, retries=tries, pure=False)
+        for bi in range(len(blocks)):
+            futures[(bi, bi)] = c.submit(_triangle_tile, scattered[bi], opts, retries=tries, pure=False)
+        if lazy:
+            import dask.array as da
 
-        span = [b - a for a, b in blocks]
-        grid: list[list[Any]] = [[None] * len(blocks) for _ in blocks]
-        for (bi, bj), f in futures.items():
-            if bi == bj:
-                sq = c.submit(_square, f, span[bi], retries=tries, pure=False)
-                grid[bi][bi] = _dask_block(sq, (span[bi], span[bi]), dtype)
-            else:
-                grid[bi][bj] = _dask_block(f, (span[bi], span[bj]), dtype)
-                grid[bj][bi] = grid[bi][bj].T
-        return DismatResult(input=_input(opts), dismat=da.block(grid))
-    assert result is not None
+            span = [b - a for a, b in blocks]
+            grid: list[list[Any]] = [[None] * len(blocks) for _ in blocks]
+            for (bi, bj), f in futures.items():
+                if bi == bj:
+                    sq = c.submit(_square, f, span[bi], retries=tries, pure=False)
+                    grid[bi][bi] = _dask_block(sq, (span[bi], span[bi]), dtype)
+                else:
+                    grid[bi][bj] = _dask_block(f, (span[bi], span[bj]), dtype)
+                    grid[bj][bi] = grid[bi][bj].T
+            return DismatResult(input=_input(opts), dismat=da.block(grid))
+        assert result is not None
 
-    def place(key: tuple[int, int], values: np.ndarray) -> None:
-        bi, bj = key
-        a, b = blocks[bi]
-        if matrix:
-            if bi == bj:
-                block = _square(values, b - a)
-                result[a:b, a:b] = block
+        def place(key: tuple[int, int], values: np.ndarray) -> None:
+            bi, bj = key
+            a, b = blocks[bi]
+            if matrix:
+                if bi == bj:
+                    block = _square(values, b - a)
+                    result[a:b, a:b] = block
+                else:
+                    c0, c1 = blocks[bj]
+                    result[a:b, c0:c1] = values
+                    result[c0:c1, a:b] = values.T
+                return
+            if bi == bj:  # the block's own pairs, condensed in the block's order
+                t = 0
+                for i in range(a, b):
+                    n = b - i - 1
+                    start = _condensed_start(i, k)  # (i, i + 1)
+                    result[start : start + n] = values[t : t + n]
+                    t += n
             else:
                 c0, c1 = blocks[bj]
-                result[a:b, c0:c1] = values
-                result[c0:c1, a:b] = values.T
-            return
-        if bi == bj:  # the block's own pairs, condensed in the block's order
-            t = 0
-            for i in range(a, b):
-                n = b - i - 1
-                start = _condensed_start(i, k)  # (i, i + 1)
-                result[start : start + n] = values[t : t + n]
-                t += n
-        else:
-            c0, c1 = blocks[bj]
-            for i in range(a, b):
-                start = _condensed_start(i, k) + c0 - i - 1  # (i, c0)
-                result[start : start + c1 - c0] = values[i - a]
+                for i in range(a, b):
+                    start = _condensed_start(i, k) + c0 - i - 1  # (i, c0)
+                    result[start : start + c1 - c0] = values[i - a]
 
-    _gather(c, futures, show, "dtw_dismat", place)
-    if isinstance(result, np.memmap):
-        result.flush()
-    return DismatResult(input=_input(opts), dismat=result)
+        _gather(c, futures, show, "dtw_dismat", place)
+    return DismatResult(input=_input(opts), dismat=result if file is None else file.commit())
 
 
 def dtw_cdist(
@@ -332,34 +435,34 @@ def dtw_cdist(
     xs, ys = _cross_collections(X, Y)
     _check_feasible(xs, "X", ys, "Y", opts["ws"])
     dtype = xs[0].dtype
-    result = None if lazy else _output(out, (len(xs), len(ys)), dtype, f"the {len(xs)} x {len(ys)} distance matrix")
-    c = _client(client)
-    workers, memory = _workers(c)
-    ylen = float(np.mean([len(s) for s in ys]))
-    size = v.check_count(tile, "tile", 1) if tile is not None else tile_rows([len(s) for s in xs], ylen, workers,
-                                                                             memory=memory)
-    ysize = v.check_count(tile, "tile", 1) if tile is not None else tile_rows([len(s) for s in ys], ylen, workers,
-                                                                              memory=memory)
-    xb, yb = _blocks(len(xs), size), _blocks(len(ys), ysize)
-    xf = _scatter_blocks(c, xs, xb)
-    yf = xf if Y is None and ysize == size else _scatter_blocks(c, ys, yb)
-    futures = {(i, j): c.submit(_cross_tile, xf[i], yf[j], opts, retries=tries, pure=False)
-               for i in range(len(xb)) for j in range(len(yb))}
-    if lazy:
-        import dask.array as da
+    what = f"the {len(xs)} x {len(ys)} distance matrix"
+    result, file = (None, None) if lazy else _output(out, (len(xs), len(ys)), dtype, what)
+    with _discard_on_error(file):
+        c = _client(client)
+        workers, memory = _workers(c)
+        ylen = float(np.mean([len(s) for s in ys]))
+        size = v.check_count(tile, "tile", 1) if tile is not None else tile_rows([len(s) for s in xs], ylen, workers,
+                                                                                 memory=memory)
+        ysize = v.check_count(tile, "tile", 1) if tile is not None else tile_rows([len(s) for s in ys], ylen, workers,
+                                                                                  memory=memory)
+        xb, yb = _blocks(len(xs), size), _blocks(len(ys), ysize)
+        xf = _scatter_blocks(c, xs, xb)
+        yf = xf if Y is None and ysize == size else _scatter_blocks(c, ys, yb)
+        futures = {(i, j): c.submit(_cross_tile, xf[i], yf[j], opts, retries=tries, pure=False)
+                   for i in range(len(xb)) for j in range(len(yb))}
+        if lazy:
+            import dask.array as da
 
-        return da.block([[_dask_block(futures[(i, j)], (xb[i][1] - xb[i][0], yb[j][1] - yb[j][0]), dtype)
-                          for j in range(len(yb))] for i in range(len(xb))])
-    assert result is not None
+            return da.block([[_dask_block(futures[(i, j)], (xb[i][1] - xb[i][0], yb[j][1] - yb[j][0]), dtype)
+                              for j in range(len(yb))] for i in range(len(xb))])
+        assert result is not None
 
-    def place(key: tuple[int, int], values: np.ndarray) -> None:
-        i, j = key
-        result[xb[i][0] : xb[i][1], yb[j][0] : yb[j][1]] = values
+        def place(key: tuple[int, int], values: np.ndarray) -> None:
+            i, j = key
+            result[xb[i][0] : xb[i][1], yb[j][0] : yb[j][1]] = values
 
-    _gather(c, futures, show, "dtw_cdist", place)
-    if isinstance(result, np.memmap):
-        result.flush()
-    return result
+        _gather(c, futures, show, "dtw_cdist", place)
+    return result if file is None else file.commit()
 
 
 def dtw_disvec(

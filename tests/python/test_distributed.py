@@ -242,9 +242,12 @@ def test_results_larger_than_memory_go_to_a_npy_file_or_stay_on_the_cluster(clie
     X, _ = incdtw.datasets.warped_classes(n_per_class=5, length=40, seed=7)
     want = incdtw.dtw_dismat(X, return_matrix=matrix).dismat
     path = tmp_path / "d.npy"
+    path.write_bytes(b"an earlier result")  # replaced
     got = idist.dtw_dismat(X, client=client, tile=3, return_matrix=matrix, out=path).dismat
     assert same_bits(np.asarray(got), want)
     assert same_bits(np.load(path), want)
+    assert isinstance(got, np.memmap) and got.filename == str(path)  # mapped from out itself
+    assert [p.name for p in tmp_path.iterdir()] == ["d.npy"]  # no temporary file left
     lazy = idist.dtw_dismat(X, client=client, tile=3, return_dask=True).dismat
     assert type(lazy).__module__.startswith("dask.array") and lazy.chunks[0] == (2, 3, 3, 3, 3, 3, 3)  # 7 equal blocks
     assert same_bits(lazy.compute(), incdtw.dtw_dismat(X, return_matrix=True).dismat)
@@ -287,3 +290,154 @@ def test_progress_bars(client, capsys):
     r = idist.rundtw(C[:30], C, client=client, chunk=500, progress="dask")
     assert same_search(r, incdtw.rundtw(C[:30], C))
     assert "100% Completed" in capsys.readouterr().out
+
+
+# --- out=: a full disk or a failed run leaves no file that looks complete ------------------------
+
+_OUT_SCRIPT = r'''
+import json, os, resource, signal, sys, types
+import numpy as np
+from dask.distributed import Client, LocalCluster
+import incdtw.distributed as idist
+
+out, mode = sys.argv[1], sys.argv[2]
+report = {}
+with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0",
+                  scheduler_port=0) as cluster, Client(cluster) as client:
+    if mode == "fsize":  # files beyond 64 KiB fail with EFBIG (SIGXFSZ ignored)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 16, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+    if mode == "lie":  # a file system that claims more space than it has: the reservation fails
+        idist.shutil.disk_usage = lambda p: types.SimpleNamespace(total=1 << 40, used=0, free=1 << 40)
+    X = [np.arange(10.0) + i for i in range(200)]  # a 200 x 200 float64 result: 320,128 bytes
+    try:
+        idist.dtw_cdist(X, client=client, out=out)
+        report["error"] = None
+    except OSError as exc:
+        report.update(error=type(exc).__name__, errno=exc.errno, message=str(exc))
+report["left"] = sorted(os.listdir(os.path.dirname(out)))
+print("REPORT" + json.dumps(report))
+'''
+
+
+def _run_out_script(tmp_path, argv: list[str]) -> dict:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "out_script.py"
+    script.write_text(_OUT_SCRIPT)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    proc = subprocess.run([*argv[:-2], sys.executable, str(script), *argv[-2:]], capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert proc.returncode == 0, f"rc {proc.returncode} (a signal when negative): {proc.stderr[-2000:]}"
+    line = next(line for line in proc.stdout.splitlines() if line.startswith("REPORT"))
+    return json.loads(line[len("REPORT"):])
+
+
+def test_out_beyond_the_file_size_limit_is_an_oserror_and_leaves_no_file(tmp_path):
+    import errno
+
+    (tmp_path / "d").mkdir()
+    report = _run_out_script(tmp_path, [str(tmp_path / "d" / "c.npy"), "fsize"])
+    assert report["error"] == "OSError" and report["errno"] == errno.EFBIG
+    assert "out: could not reserve 320,128 bytes" in report["message"] and "c.npy" in report["message"]
+    assert report["left"] == []  # neither out nor the temporary file
+
+
+def _tmpfs_prefix(tmp_path, size: str) -> list[str]:
+    """unshare -m + a tmpfs of `size` on tmp_path/fs, private to the subprocess (gone with it);
+    skips where mounting is not allowed."""
+    import shutil
+    import subprocess
+
+    mnt = tmp_path / "fs"
+    mnt.mkdir()
+    if shutil.which("unshare") is None:
+        pytest.skip("no unshare")
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", f"mount -t tmpfs -o size={size} tmpfs {mnt}"],
+                           capture_output=True, timeout=30)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {probe.stderr.decode(errors='replace').strip()}")
+    return ["unshare", "-m", "sh", "-c", f'mount -t tmpfs -o size={size} tmpfs {mnt} && exec "$@"', "sh"]
+
+
+@pytest.mark.parametrize("mode", ["honest", "lie"])
+def test_out_on_a_full_tmpfs_is_an_oserror_not_a_sigbus(tmp_path, mode):
+    import errno
+
+    prefix = _tmpfs_prefix(tmp_path, "192k")
+    report = _run_out_script(tmp_path, [*prefix, str(tmp_path / "fs" / "c.npy"), mode])
+    assert report["error"] == "OSError" and report["errno"] == errno.ENOSPC
+    if mode == "honest":  # refused by the free-space check, before anything is written
+        assert "out: " in report["message"] and "needs 320,128 bytes" in report["message"]
+        assert "has only 196,608 bytes" in report["message"]
+    else:  # the file system's own answer to the reservation
+        assert "out: could not reserve 320,128 bytes" in report["message"]
+    assert report["left"] == []
+
+
+def test_out_without_enough_free_space_is_refused_before_sending(client, tmp_path, monkeypatch):
+    import errno
+    import types
+
+    monkeypatch.setattr(idist.shutil, "disk_usage", lambda p: types.SimpleNamespace(total=10**9, used=10**9, free=1000))
+    out = tmp_path / "d.npy"
+    out.write_bytes(b"an earlier result")
+    X = [np.arange(5.0), np.arange(6.0), np.arange(4.0)] * 10  # 30 x 30 float64: 7,200 bytes + the header
+    with pytest.raises(OSError, match=r"out: '.*d\.npy' needs 7,328 bytes .* has only 1,000 bytes") as info:
+        idist.dtw_cdist(X, client=client, out=out)
+    assert info.value.errno == errno.ENOSPC
+    with pytest.raises(OSError, match=r"needs 3,608 bytes"):
+        idist.dtw_dismat(X, client=client, out=out)
+    assert out.read_bytes() == b"an earlier result"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.npy"]
+
+
+@pytest.fixture()
+def local_client():
+    """An in-process cluster: a monkeypatched tile function reaches its worker."""
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0",
+                                       scheduler_port=0)
+    c = distributed.Client(cluster)
+    yield c
+    c.close()
+    cluster.close()
+
+
+_FLAKY = {"lock": threading.Lock(), "calls": 0, "original": idist._cross_tile}
+
+
+def _flaky_tile(xb, yb, opts):
+    """The 5th tile fails, after some have arrived and been written (a module function: the
+    in-process workers call it with the counter of this process)."""
+    with _FLAKY["lock"]:
+        _FLAKY["calls"] += 1
+        n = _FLAKY["calls"]
+    if n == 5:
+        time.sleep(0.3)
+        raise RuntimeError("a tile failed")
+    return _FLAKY["original"](xb, yb, opts)
+
+
+@pytest.mark.parametrize("fn", ["dtw_dismat", "dtw_cdist"])
+def test_a_tile_failing_midway_leaves_out_as_it_was(local_client, tmp_path, monkeypatch, fn):
+    _FLAKY["calls"] = 0
+    monkeypatch.setattr(idist, "_cross_tile", _flaky_tile)
+    X, _ = incdtw.datasets.warped_classes(n_per_class=5, length=40, seed=7)
+    out = tmp_path / "d.npy"
+    out.write_bytes(b"an earlier result")
+    with pytest.raises(RuntimeError, match="a tile failed"):
+        getattr(idist, fn)(X, client=local_client, tile=3, retries=0, out=out)
+    assert _FLAKY["calls"] >= 5
+    assert out.read_bytes() == b"an earlier result"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.npy"]  # the temporary file is gone
+    out.unlink()
+    with pytest.raises(RuntimeError, match="a tile failed"):  # no earlier file: none afterwards
+        _FLAKY["calls"] = 0
+        getattr(idist, fn)(X, client=local_client, tile=3, retries=0, out=out)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError, match="tile"):  # an error after the file was reserved
+        getattr(idist, fn)(X, client=local_client, tile=0, out=out)
+    assert list(tmp_path.iterdir()) == []

@@ -1001,8 +1001,8 @@ RundtwResult<T> rundtw(SeriesView<T> query, SeriesView<T> series, const RundtwOp
 /// mu and s2 of every dimension, starts.size() x dims x 2 values, the `z_start` of RundtwPart.
 template <class T>
 std::vector<double> rundtw_z_states(SeriesView<T> x, index_t n, const std::vector<index_t>& starts) {
+    if (n < 1 || n > x.length) throw std::invalid_argument("rundtw_z_states: x is shorter than the query");
     const index_t d = x.dims, W = x.length - n + 1;
-    if (n < 1 || W < 1) throw std::invalid_argument("rundtw_z_states: x is shorter than the query");
     std::vector<double> out(starts.size() * static_cast<std::size_t>(2 * d));
     for (index_t l = 0; l < d; ++l) {
         const auto at = [&](index_t t) { return static_cast<double>(x.data[t * d + l]); };
@@ -1031,8 +1031,16 @@ using RundtwMatch = detail::Match<T>;
 
 /// The k best first non-overlapping matches (windows of one series closer than `overlap` overlap),
 /// the exact k-NN when `candidates` are every part's search() candidates.
+/// Throws std::invalid_argument for k < 0, overlap < 1, a NaN value (no order to sort by) or a
+/// negative series or position (the candidates come from other machines).
 template <class T>
 std::vector<RundtwMatch<T>> rundtw_select(std::vector<RundtwMatch<T>> candidates, index_t k, index_t overlap) {
+    if (k < 0) throw std::invalid_argument("k must be >= 0");
+    if (overlap < 1) throw std::invalid_argument("overlap must be >= 1");
+    for (const RundtwMatch<T>& m : candidates) {
+        if (std::isnan(m.value)) throw std::invalid_argument("rundtw_select: a candidate's value is NaN");
+        if (m.series < 0 || m.pos < 0) throw std::invalid_argument("rundtw_select: series and positions must be >= 0");
+    }
     return detail::select_non_overlapping(candidates, k, overlap);
 }
 
@@ -1060,8 +1068,15 @@ class RundtwPart {
         detail::check_query(query, opt);
         detail::check_searched(query, data, "C");
         if (first < 0 || series < 0) throw std::invalid_argument("first and series must be >= 0");
+        // positions first + j (and the k-NN bookkeeping's imax + overlap) must not overflow
+        if (first > std::numeric_limits<index_t>::max() / 4) throw std::invalid_argument("first is too large");
         if (opt.scale == WindowScaling::z && first > 0 && z_start == nullptr) {
             throw std::invalid_argument("a part with z scaling after window 0 needs z_start");
+        }
+        if (opt.scale == WindowScaling::z && first > 0) {
+            for (index_t i = 0; i < 2 * data.dims; ++i) {
+                if (!std::isfinite(z_start[i])) throw std::invalid_argument("z_start must hold finite values");
+            }
         }
         q_ = detail::make_query(query, opt);
         all_.resize(1);
@@ -1082,6 +1097,10 @@ class RundtwPart {
     /// Phase 1 (k > 0, or k = 0 without a threshold or lower_bound): the candidates of this part
     /// (k > 0) from the bound `tau` (the threshold, or smaller: any bound of the k-th distance).
     std::vector<RundtwMatch<T>> search(double tau) {
+        if (rule_.speculative()) {  // phase 1 of k = 0 with either is speculate(); KnnCandidates needs k > 0
+            throw std::invalid_argument("search() is for k > 0 or k = 0 without a threshold or lower_bound");
+        }
+        if (std::isnan(tau) || tau < 0) throw std::invalid_argument("tau must be >= 0");
         const T t = tau < std::numeric_limits<double>::infinity() ? detail::threshold_as<T>(tau)
                                                                    : std::numeric_limits<T>::infinity();
         return with([&](auto& s) { return s.candidates(std::min(t, rule_.threshold), false); });
@@ -1089,7 +1108,9 @@ class RundtwPart {
 
     /// Phase 2 from a guessed state (k = 0 with a threshold or lower_bound), for finish() to correct.
     void speculate() {
-        if (!rule_.speculative()) throw std::logic_error("speculate() is for k = 0 with a threshold or lower_bound");
+        if (!rule_.speculative()) {
+            throw std::invalid_argument("speculate() is for k = 0 with a threshold or lower_bound");
+        }
         std::vector<RundtwState<T>> start, end;
         with([&](auto& s) {
             s.speculate(dist_, start, end);
@@ -1104,14 +1125,27 @@ class RundtwPart {
     /// window 0 of a series the state after the previous series, or a default one for the first);
     /// `prev_dist`: the previous series' whole dist (list mode, k > 0, at window 0). Returns the
     /// state after the part; dist() is then final.
+    /// Throws std::invalid_argument when `state` or `prev_dist` cannot be what it should be (they come
+    /// from another machine): see check_state().
     RundtwState<T> finish(RundtwState<T> state, const T* prev_dist = nullptr, index_t prev_len = 0) {
         detail::RunSeries<T>& s = all_[0];
-        if (s.first == 0) {
-            if (rule_.k > 0 && s.series > 0 && prev_dist == nullptr) {
+        if (prev_len < 0 || (prev_dist == nullptr && prev_len != 0)) {
+            throw std::invalid_argument("finish(): prev_dist must hold prev_len >= 0 values");
+        }
+        if (s.first > 0) {
+            check_state(state, 0, s.first - 1, "state");
+        } else if (rule_.k > 0 && s.series > 0) {  // the state after the previous series, carried over
+            if (prev_dist == nullptr) {
                 throw std::invalid_argument("finish() of window 0 of a later series needs the previous series' dist");
             }
-            detail::begin_series(state, rule_, s.series, prev_dist, prev_len);
-        }
+            check_state(state, 0, std::numeric_limits<index_t>::max() / 4, "state");
+            for (index_t i = 0; i < prev_len; ++i) {
+                if (!maybe_distance(prev_dist[i])) {
+                    throw std::invalid_argument("prev_dist[" + std::to_string(i) + "] is no distance (NaN or >= 0)");
+                }
+            }
+        }  // else the state is not used: window 0 of a series starts afresh
+        if (s.first == 0) detail::begin_series(state, rule_, s.series, prev_dist, prev_len);
         with([&](auto& search) {
             using Tests = typename std::remove_reference_t<decltype(search)>::Tests;
             Tests tests(q_);
@@ -1148,10 +1182,38 @@ class RundtwPart {
         RundtwState<T> spec_start, spec_end;
     };
     Saved save() const { return {all_[0].status, all_[0].val, dist_[0], speculated_, spec_start_, spec_end_}; }
+    /// Throws std::invalid_argument (and changes nothing) unless every field of `saved` is one that
+    /// save() of this part could have produced as far as sizes, statuses, indices and the kinds of
+    /// values go: it comes from another machine, and no value of it may make a later search crash
+    /// or read out of bounds (a changed distance can only change the result).
     void restore(Saved saved) {
-        const auto w = static_cast<std::size_t>(all_[0].windows);
-        if (saved.status.size() != w || saved.val.size() != w || (saved.speculated && saved.dist.size() != w)) {
-            throw std::invalid_argument("restore(): the saved part has another number of windows");
+        const detail::RunSeries<T>& s = all_[0];
+        const index_t W = s.windows;
+        const auto w = static_cast<std::size_t>(W);
+        const auto fail = [](const std::string& why) { throw std::invalid_argument("restore(): " + why); };
+        if (saved.status.size() != w || saved.val.size() != w) {
+            fail("the saved part has " + std::to_string(saved.status.size()) + " statuses and " +
+                 std::to_string(saved.val.size()) + " values, this part " + std::to_string(W) + " windows");
+        }
+        if (saved.speculated ? saved.dist.size() != w : (!saved.dist.empty() && saved.dist.size() != w)) {
+            fail("dist holds " + std::to_string(saved.dist.size()) + " values, this part has " + std::to_string(W) +
+                 " windows");
+        }
+        for (std::size_t j = 0; j < w; ++j) {
+            if (saved.status[j] > detail::st_done) {
+                fail("status[" + std::to_string(j) + "] = " + std::to_string(saved.status[j]) + " is no window status");
+            }
+            if (std::isnan(saved.val[j]) || saved.val[j] < 0) {
+                fail("val[" + std::to_string(j) + "] is no distance or bound (>= 0)");
+            }
+        }
+        for (std::size_t j = 0; j < saved.dist.size(); ++j) {
+            if (!maybe_distance(saved.dist[j])) fail("dist[" + std::to_string(j) + "] is no distance (NaN or >= 0)");
+        }
+        if (saved.speculated) {
+            if (!rule_.speculative()) fail("a speculated part, but this part's options do not speculate");
+            check_state(saved.spec_start, s.first, s.first + W - 1, "restore(): spec_start");
+            check_state(saved.spec_end, s.first, s.first + W - 1, "restore(): spec_end");
         }
         all_[0].status = std::move(saved.status);
         all_[0].val = std::move(saved.val);
@@ -1165,6 +1227,54 @@ class RundtwPart {
     template <class Fn>
     decltype(auto) with(Fn&& fn) {
         return detail::with_search(q_, all_, rule_, opt_.scale, threads_, opt_.part_windows, nullptr, fn);
+    }
+
+    /// A reported distance or none: NaN or >= 0 (+inf included: float32 DTW can overflow).
+    static bool maybe_distance(T v) noexcept { return std::isnan(v) || v >= 0; }
+
+    /// Throws std::invalid_argument (`what`: which state) unless `st` can be IncDTW's reporting
+    /// state of this part's series at a window in [lo, hi] (st.ix there, and every position of
+    /// this series it holds at most hi): what finish() and the k-NN bookkeeping (detail/knn.hpp)
+    /// index with or compute positions from is in range, every size is this part's k, and no
+    /// value is NaN or negative where none can be.
+    void check_state(const RundtwState<T>& st, index_t lo, index_t hi, const std::string& what) const {
+        const auto fail = [&](const std::string& why) { throw std::invalid_argument(what + ": " + why); };
+        const auto num = [](auto v) { return std::to_string(v); };
+        if (std::isnan(st.bsfiw) || st.bsfiw < 0) fail("bsfiw must be a distance >= 0 or inf");
+        if (st.ix < lo || st.ix > hi) fail("ix = " + num(st.ix) + " is outside [" + num(lo) + ", " + num(hi) + "]");
+        const auto& k = st.knn;
+        const index_t kk = rule_.k, series = all_[0].series, empty = detail::IncdtwKnnState<T>::empty;
+        if (k.k != kk) fail("k-NN bookkeeping for k = " + num(k.k) + ", but the part has k = " + num(kk));
+        const auto ku = static_cast<std::size_t>(kk);
+        if (k.val.size() != ku || k.ix.size() != ku || k.series.size() != ku || st.held_val.size() != ku ||
+            st.held_ix.size() != ku || st.held_series.size() != ku) {
+            fail("every k-NN list must hold k = " + num(kk) + " entries");
+        }
+        if (kk == 0) return;
+        if (k.overlap != rule_.overlap) fail("overlap = " + num(k.overlap) + ", the part has " + num(rule_.overlap));
+        if (k.nr_detected < 0 || k.nr_detected > kk) fail("nr_detected = " + num(k.nr_detected) + " is outside [0, k]");
+        if (k.which_imax < 0 || k.which_imax >= kk) fail("which_imax = " + num(k.which_imax) + " is no entry");
+        // which_vmax is an entry once all k are detected (kick_vmax replaces it), else maybe none
+        if (!((k.which_vmax >= 0 && k.which_vmax < kk) || (k.which_vmax == empty && k.nr_detected < kk))) {
+            fail("which_vmax = " + num(k.which_vmax) + " is no entry");
+        }
+        if (!maybe_distance(k.vmax)) fail("vmax is no distance (NaN or >= 0)");
+        if (k.imax < -rule_.overlap - 1 || k.imax > hi) fail("imax = " + num(k.imax) + " is no position");
+        const auto entries = [&](const std::vector<T>& val, const std::vector<index_t>& ix,
+                                 const std::vector<index_t>& ser, const char* name) {
+            for (std::size_t i = 0; i < ku; ++i) {
+                const std::string at = std::string(name) + "[" + num(i) + "]";
+                if (!maybe_distance(val[i])) fail(at + " holds no distance (NaN or >= 0)");
+                if (ser[i] < 0 || ser[i] > series) {
+                    fail(at + " holds series " + num(ser[i]) + ", not one up to this part's");
+                }
+                if (ix[i] != empty && (ix[i] < 0 || (ser[i] == series && ix[i] > hi))) {
+                    fail(at + " holds window " + num(ix[i]) + ", which the walk has not reached");
+                }
+            }
+        };
+        entries(k.val, k.ix, k.series, "knn");
+        entries(st.held_val, st.held_ix, st.held_series, "held");
     }
 
     RundtwOptions opt_;
