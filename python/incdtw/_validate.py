@@ -65,7 +65,15 @@ def _real_array(x: Any, name: str, what: str, kinds: str = "fiu", context: str =
 
 
 def as_array(x: Any, name: str) -> np.ndarray:
-    """``np.asarray(x)``; a ragged nested sequence raises a ValueError that names the argument."""
+    """``np.asarray(x)``; a ragged nested sequence raises a ValueError that names the argument. A
+    numpy masked array with masked values is refused (np.asarray would use the values under the
+    mask), one without any gives its data."""
+    if isinstance(x, np.ma.MaskedArray):
+        if np.ma.getmaskarray(x).any():
+            raise ValueError(
+                f"{name} is a masked array with masked values: fill them (x.filled(...)) or drop them (x.compressed())"
+            )
+        x = np.ma.getdata(x)
     try:
         return np.asarray(x)
     except ValueError as e:  # numpy: "setting an array element with a sequence ... inhomogeneous"
