@@ -270,6 +270,21 @@ def check_count(value: Any, name: str, minimum: int = 0) -> int:
     return int(value)
 
 
+# The most observations a series can have: a float32 series longer than this would not fit in a 64-bit
+# address space. Sums of three such lengths (len(Q) + nC + len(newObs)) still fit C++'s int64 index.
+MAX_LENGTH = (2**63 - 1) // 4
+
+
+def check_length(value: Any, name: str, minimum: int = 0) -> int:
+    """A number of observations (:func:`check_count`) that a series could have: at most MAX_LENGTH."""
+    n = check_count(value, name, minimum)
+    if n > MAX_LENGTH:
+        raise ValueError(
+            f"{name} must be at most {MAX_LENGTH} (more observations than memory could hold), got {value!r}"
+        )
+    return n
+
+
 def cpu_count() -> int:
     """Processors this process may run on (its CPU affinity where the OS has one)."""
     try:

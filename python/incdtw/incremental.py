@@ -246,8 +246,8 @@ def idtw2vec(
         ``gcm_lr_new`` of the previous call: the result's ``gcm_lr_new`` then covers all columns
         (needed by :func:`incdtw.dtw_partial` with ``partial_C``).
     nC : int, optional
-        Number of observations of C before this call. Required with ``ws``; gives the normalised
-        distance.
+        Number of observations of C before this call (at most ``2**61 - 1``). Required with ``ws``;
+        gives the normalised distance.
 
     Returns
     -------
@@ -274,7 +274,7 @@ def idtw2vec(
     v.check_choice(step_pattern, "step_pattern", v.STEP_PATTERNS)
     w = v.check_ws(ws)
     running = gcm_lc is not None
-    nc = None if nC is None else v.check_count(nC, "nC", 1)
+    nc = None if nC is None else v.check_length(nC, "nC", 1)
     if not running:
         if gcm_lr is not None:
             raise ValueError("gcm_lr was given without gcm_lc: pass both from the previous result (or neither)")

@@ -699,6 +699,27 @@ TEST_CASE_TEMPLATE("idtw2vec: a negative last row length is refused", T, float, 
     CHECK_THROWS_AS(incdtw::idtw2vec(q.view(), add.view(), s), std::invalid_argument);
 }
 
+TEST_CASE_TEMPLATE("idtw2vec: nC near the index type's end (no overflow in nQ + nC)", T, float, double) {
+    const auto q = make_series<T>({1, 2, 3});
+    const auto c = make_series<T>({1, 2});
+    const auto add = make_series<T>({3, 4});
+    const auto init = incdtw::idtw2vec(q.view(), c.view());
+    VectorState<T> s;
+    s.last_column = init.last_column.data();
+    s.rows = 3;
+    const index_t top = std::numeric_limits<index_t>::max();
+    s.columns = top - 2;  // nC + 2 new observations: the largest length; + 3 rows overflows int64
+    const auto r = incdtw::idtw2vec(q.view(), add.view(), s);
+    const double len = 3.0 + static_cast<double>(top - 2) + 2.0;
+    CHECK(r.normalized_distance > 0);
+    CHECK(same_bits(r.normalized_distance, static_cast<T>(r.distance / static_cast<T>(len))));
+    for (const index_t bad : {top - 1, top}) {  // C would be longer than index_t counts
+        s.columns = bad;
+        CHECK_THROWS_WITH_AS(incdtw::idtw2vec(q.view(), add.view(), s), doctest::Contains("nC"),
+                             std::invalid_argument);
+    }
+}
+
 // ---- dec_dm ------------------------------------------------------------------------------------
 
 TEST_CASE_TEMPLATE("dec_dm: the path of a shortened C from the direction matrix of the whole", T, float, double) {

@@ -34,6 +34,26 @@ def largest_exponent(*arrays) -> int:
     return int(np.finfo(np.asarray(arrays[0]).dtype).maxexp) - 1 - int(np.floor(np.log2(big)))
 
 
+# ---- lengths near int64's end ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("nC", [2**63 - 1, 2**63, 10**30, 1e300, _validate.MAX_LENGTH + 1])
+def test_idtw2vec_refuses_an_nC_that_cannot_be_a_length(nC):
+    Q = np.array([1.0, 2.0, 3.0])
+    r0 = incdtw.idtw2vec(Q, np.array([1.0, 2.0]))
+    with pytest.raises(ValueError, match=r"nC must be at most"):
+        incdtw.idtw2vec(Q, np.array([3.0]), gcm_lc=r0.gcm_lc_new, nC=nC)
+
+
+def test_idtw2vec_normalises_the_largest_nC_without_overflow():
+    Q = np.array([1.0, 2.0, 3.0])
+    r0 = incdtw.idtw2vec(Q, np.array([1.0, 2.0]))
+    nC = _validate.MAX_LENGTH
+    r = incdtw.idtw2vec(Q, np.array([3.0, 4.0]), gcm_lc=r0.gcm_lc_new, nC=nC)
+    assert r.normalized_distance > 0
+    assert r.normalized_distance == r.distance / (3.0 + nC + 2.0)
+
+
 # ---- numpy masked arrays ---------------------------------------------------------------------------
 
 

@@ -61,6 +61,10 @@ void check_vector_state(const VectorState<T>& s, index_t n, index_t o, const Dtw
         throw std::invalid_argument("gcm_lr has " + std::to_string(s.last_row_length) + " values but nC is " +
                                     std::to_string(s.columns) + ": they must describe the same earlier C");
     }
+    if (s.columns > std::numeric_limits<index_t>::max() - o) {  // nC + o: the length of C afterwards
+        throw std::invalid_argument("nC is " + std::to_string(s.columns) + ": with the " + std::to_string(o) +
+                                    " new observations C would be longer than the index type can count");
+    }
     if (s.columns >= 0) check_window(n, s.columns + o, opt.window);
     check_state_vector(s.last_column, n, s.columns >= 0 ? s.columns - 1 : 0, opt.window, "gcm_lc");
 }
