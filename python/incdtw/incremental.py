@@ -69,9 +69,10 @@ def idtw(
     Raises
     ------
     ValueError
-        ``gcm``/``dm`` that do not fit Q (rows, shapes, non-finite values in the last column inside
-        the window), C that is neither the old nor the updated series, mismatched dimensions,
-        NaN or inf values, an infeasible window.
+        ``gcm``/``dm`` that do not fit Q (rows, shapes, NaN, ``-inf`` or negative values in the last
+        column inside the window; ``+inf``, an overflowed cost, is legal), C that is neither the old
+        nor the updated series, mismatched dimensions, NaN or inf values in the series, an
+        infeasible window.
 
     Examples
     --------
@@ -258,7 +259,8 @@ def idtw2vec(
     ------
     ValueError
         A state that does not fit (``gcm_lc`` not of length n, ``gcm_lr`` not of length ``nC``,
-        non-finite values of ``gcm_lc`` inside the window), ``nC`` missing with ``ws``, mismatched
+        NaN, ``-inf`` or negative values of ``gcm_lc`` inside the window; ``+inf``, an overflowed
+        cost, is legal), ``nC`` missing with ``ws`` or larger than a length can be, mismatched
         dimensions, fewer than two values in the initial call, an infeasible window.
 
     Examples

@@ -34,6 +34,59 @@ def largest_exponent(*arrays) -> int:
     return int(np.finfo(np.asarray(arrays[0]).dtype).maxexp) - 1 - int(np.floor(np.log2(big)))
 
 
+# ---- overflowed (+inf) costs in incremental states -------------------------------------------------
+
+H = 1e308  # |H - (-H)|, H + H and H**2 overflow
+Q_INF = np.array([0.5, 1.0, H, -1.0, 2.0, 1.5, 0.0])
+C_INF = np.array([0.0, -H, 1.0, H, 0.5, 2.0, -0.5, 1.0, 3.0])
+METRICS = [dict(dist_method=d, step_pattern=s) for d in ("norm1", "norm2_square") for s in ("symmetric1", "symmetric2")]
+
+
+@pytest.mark.parametrize("metric", METRICS)
+@pytest.mark.parametrize("ws", [None, 3])
+def test_idtw2vec_and_idtw_continue_an_overflowed_state_as_from_scratch(metric, ws):
+    want = incdtw.dtw(Q_INF, C_INF, ws=ws, **metric)
+    for m0 in (4, 6):
+        head, tail = C_INF[:m0], C_INF[m0:]
+        r0 = incdtw.idtw2vec(Q_INF, head, ws=ws, **metric)
+        assert np.isinf(r0.gcm_lc_new).any()  # the state holds +inf: refused before
+        r1 = incdtw.idtw2vec(Q_INF, tail, gcm_lc=r0.gcm_lc_new, gcm_lr=r0.gcm_lr_new, nC=m0, ws=ws, **metric)
+        assert same_bits(r1.gcm_lc_new, want.gcm[:, -1])
+        assert same_bits(r1.gcm_lr_new, want.gcm[-1, :])
+        assert same_bits(r1.distance, want.distance) and same_bits(r1.normalized_distance, want.normalized_distance)
+        old = incdtw.dtw(Q_INF, head, ws=ws, **metric)
+        r = incdtw.idtw(Q_INF, head, tail, old.gcm, old.dm, ws=ws, return_wp=True, **metric)
+        assert same_bits(r.gcm, want.gcm) and same_bits(r.dm, want.dm)
+        assert same_bits(r.distance, want.distance) and same_bits(r.normalized_distance, want.normalized_distance)
+
+
+@pytest.mark.parametrize("metric", METRICS)
+@pytest.mark.parametrize("ws", [None, 3])
+def test_a_pickled_plane_holding_inf_continues_as_from_scratch(metric, ws):
+    p = incdtw.initialize_plane(Q_INF[:5], C_INF[:6], ws=ws, **metric)
+    assert np.isinf(p.gcm_lc_new).any()
+    back = pickle.loads(pickle.dumps(p))  # refused before: +inf in gcm_lc_new / gcm_lr_new
+    assert same_bits(back.gcm_lc_new, p.gcm_lc_new) and same_bits(back.gcm_lr_new, p.gcm_lr_new)
+    back.increment(Q_INF[5:], direction="Q").increment(C_INF[6:])
+    whole = incdtw.initialize_plane(Q_INF, C_INF, ws=ws, **metric)
+    assert same_bits(back.gcm_lc_new, whole.gcm_lc_new) and same_bits(back.gcm_lr_new, whole.gcm_lr_new)
+    assert same_bits(back.distance, whole.distance)
+
+
+def test_states_that_no_computation_gives_are_still_refused():
+    r0 = incdtw.idtw2vec(Q_INF, C_INF[:4])
+    for bad in (np.nan, -np.inf, -1.0):
+        lc = r0.gcm_lc_new.copy()
+        lc[2] = bad
+        with pytest.raises(ValueError, match=r"gcm_lc\[2\].*inside the window"):
+            incdtw.idtw2vec(Q_INF, C_INF[4:], gcm_lc=lc, nC=4)
+        g = incdtw.dtw(Q_INF, C_INF[:4])
+        gcm = g.gcm.copy()
+        gcm[2, -1] = bad
+        with pytest.raises(ValueError, match=r"gcm\(2, 3\)"):
+            incdtw.idtw(Q_INF, C_INF[:4], C_INF[4:], gcm, g.dm)
+
+
 # ---- lengths near int64's end ----------------------------------------------------------------------
 
 

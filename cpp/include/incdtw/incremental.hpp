@@ -122,7 +122,8 @@ IncrementalResult<T> idtw2vec(SeriesView<T> q, SeriesView<T> c, const DtwOptions
 /// Running idtw2vec: appends the observations `new_obs` to C, continuing `state` (a previous
 /// result for the same Q and options). The result's last row is state.last_row (if given) followed
 /// by the new columns' last-row values. Throws std::invalid_argument when the state does not fit
-/// (lengths, nC, window, non-finite values inside the window).
+/// (lengths, nC, window, NaN or negative values inside the window; +inf, an overflowed cost, is a
+/// legal state).
 template <class T>
 IncrementalResult<T> idtw2vec(SeriesView<T> q, SeriesView<T> new_obs, const VectorState<T>& state,
                               const DtwOptions& opt = {}) {
@@ -212,7 +213,8 @@ void check_old_shapes(MatrixView<T> gcm, MatrixView<std::int8_t> dm, index_t n) 
     }
 }
 
-/// The last column is all that is read of the old gcm: finite inside the window, NaN outside it.
+/// The last column is all that is read of the old gcm: costs >= 0 (or +inf) inside the window, NaN
+/// outside it (check_state_values).
 template <class T>
 void check_old_last_column(MatrixView<T> gcm, const DtwOptions& opt) {
     const index_t n = gcm.rows;
