@@ -34,6 +34,82 @@ def largest_exponent(*arrays) -> int:
     return int(np.finfo(np.asarray(arrays[0]).dtype).maxexp) - 1 - int(np.floor(np.log2(big)))
 
 
+# ---- scaling of huge values ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("x", [centred(WALK[:40]), centred(WALK2[:30]), centred(WALK[:30]).astype(np.float32)],
+                         ids=["1-d", "2-d", "float32"])
+@pytest.mark.parametrize("type_", ["z", "01"])
+def test_scale_of_huge_values_is_the_scale_of_ordinary_ones(x, type_):
+    # z and 01 are invariant under x * 2**e, which is exact: the same bits, up to the largest e
+    top = largest_exponent(x)
+    for e in (top // 3, top // 2, top):
+        huge = np.ldexp(x, e)
+        assert np.all(np.isfinite(huge))
+        assert same_bits(incdtw.scale(huge, type=type_), incdtw.scale(x, type=type_)), e
+    kw = dict(xmean=1.5, xsd=2.0) if type_ == "z" else dict(xmin=-40.0, xmax=40.0)
+    e = largest_exponent(x, np.array([64.0]))
+    scaled_kw = {key: float(np.ldexp(val, e)) for key, val in kw.items()}
+    assert same_bits(incdtw.scale(np.ldexp(x, e), type=type_, threshold=float(np.ldexp(1e-5, e)), **scaled_kw),
+                     incdtw.scale(x, type=type_, **kw))
+
+
+def test_scale_of_the_reported_values():
+    x = RNG.normal(size=20)
+    z = incdtw.scale(x * 1e160, type="z")  # was all zeros: (x - mu)^2 overflowed
+    np.testing.assert_allclose(z, incdtw.scale(x), rtol=1e-13)
+    near = x / np.abs(x).max() * 1.7e308  # was NaN: max - min and x - min overflowed
+    u = incdtw.scale(near, type="01")
+    assert np.all(np.isfinite(u)) and u.min() == 0.0 and u.max() == 1.0
+    np.testing.assert_allclose(u, incdtw.scale(x, type="01"), rtol=1e-13)
+    assert same_bits(incdtw.scale(np.full(4, 1.7e308)), np.zeros(4))  # constant: shift only
+
+
+def test_lower_bounds_of_huge_values():
+    Q, C = WALK[:30], WALK[100:125]
+    e = largest_exponent(Q, C)
+    for scale in ("z", "01"):
+        tube = incdtw.lowerbound_tube(Q, 3, scale=scale)
+        assert same_bits(incdtw.lowerbound_tube(np.ldexp(Q, e), 3, scale=scale), tube)
+        assert incdtw.lowerbound(np.ldexp(C, e), 3, scale=scale, Q=np.ldexp(Q, e)) == incdtw.lowerbound(
+            C, 3, scale=scale, Q=Q)
+
+
+def same_search(a, b) -> bool:
+    dists = zip(*(r.dist if isinstance(r.dist, list) else [r.dist] for r in (a, b)))
+    knn = [(x, y) for x, y in ((a.knn_indices, b.knn_indices), (a.knn_values, b.knn_values))]
+    return all(same_bits(x, y) for x, y in dists) and all(
+        (x is None and y is None) or same_bits(x, y) for x, y in knn)
+
+
+@pytest.mark.filterwarnings("ignore:found only")
+@pytest.mark.parametrize("scale", ["z", "01"])
+@pytest.mark.parametrize("kw", [{"k": 3, "ws": 4}, {"lower_bound": False}, {"k": 2, "n_jobs": 2, "threshold": 2.0}])
+def test_rundtw_of_huge_values_is_the_search_of_ordinary_ones(scale, kw):
+    for C in (WALK, NOISE):
+        Q = C[150:170] + RNG.normal(scale=0.05, size=20)
+        top = largest_exponent(Q, C)
+        for e in (top // 2, top):
+            want = incdtw.rundtw(Q, C, scale=scale, **kw)
+            got = incdtw.rundtw(np.ldexp(Q, e), np.ldexp(C, e), scale=scale, **kw)
+            assert same_search(got, want), e
+            if "k" in kw:
+                assert 150 in got.knn_indices  # the reported defect: z found no window at all
+    lot = [WALK2[:60], WALK2[50:]]  # list mode, multivariate
+    e = largest_exponent(*lot)
+    assert same_search(incdtw.rundtw(np.ldexp(WALK2[10:22], e), [np.ldexp(s, e) for s in lot], scale=scale, k=2),
+                       incdtw.rundtw(WALK2[10:22], lot, scale=scale, k=2))
+
+
+def test_rundtw_z_states_carry_the_shift_of_the_whole_series():
+    x = WALK.copy()
+    x[150:] = np.ldexp(x[150:], 900)
+    z = _core.rundtw_z_states(x, 12, [0, 100, 200])
+    assert z.shape == (3, 1, 3)
+    assert np.all(z[:, 0, 2] == z[0, 0, 2]) and z[0, 0, 2] > 0
+    assert np.all(np.isfinite(z))
+
+
 # ---- overflowed (+inf) costs in incremental states -------------------------------------------------
 
 H = 1e308  # |H - (-H)|, H + H and H**2 overflow
@@ -145,3 +221,16 @@ def test_a_masked_array_without_masked_values_gives_the_result_of_its_data():
     # the masked 1e6 would change the distance if it were used
     with pytest.raises(ValueError, match="masked"):
         incdtw.dtw2vec(masked(Q, 3), C)
+
+
+# ---- simulation ------------------------------------------------------------------------------------
+
+
+def test_linear_interpolation_between_huge_values_of_both_signs():
+    x = np.array([1.7e308, -1.5e308, 2.0])  # x[1] - x[0] overflows
+    for f in (incdtw.insert_linear_interp, lambda *a: incdtw.insert_linear_norm(*a, sd=0.0, rng=1)):
+        got = f(x, 0, 5)
+        assert np.all(np.isfinite(got))  # was inf and NaN
+        assert same_bits(got, 4.0 * f(x / 4.0, 0, 5))  # the interpolation of x / 4 (exact), times 4
+    multi = np.column_stack([x, [1.0, 2.0, 3.0]])
+    assert same_bits(incdtw.insert_linear_interp(multi, 0, 4)[:, 1], incdtw.insert_linear_interp(multi[:, 1], 0, 4))
