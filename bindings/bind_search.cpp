@@ -182,10 +182,11 @@ void bind_search(py::module_& m) {
                 using T = decltype(tag);
                 const SeriesView<T> xv = series_view<T>(x, "C");
                 std::vector<double> z = without_gil([&] { return rundtw_z_states(xv, n, starts); });
-                return vector_to_numpy(std::move(z), {static_cast<py::ssize_t>(starts.size()), xv.dims, 2});
+                return vector_to_numpy(std::move(z), {static_cast<py::ssize_t>(starts.size()), xv.dims,
+                                                      detail::z_state_values});
             });
         },
-        "C"_a, "n"_a, "starts"_a, "IncDTW's running z state (mu, s2 per dimension) at the given windows.");
+        "C"_a, "n"_a, "starts"_a, "IncDTW's running z state (mu, s2, shift per dimension) at the given windows.");
 
     // One part of a search (RundtwPart): action "search" (phase 1 from the bound tau),
     // "speculate" or "finish" (from `saved` of the part's earlier call and the previous part's state).
@@ -207,7 +208,9 @@ void bind_search(py::module_& m) {
                 const SeriesView<T> xv = series_view<T>(data, "C");
                 const double* z = nullptr;
                 if (z_start) {
-                    if (z_start->size() != 2 * xv.dims) throw py::value_error("z_start must hold 2 x dims values");
+                    if (z_start->size() != detail::z_state_values * xv.dims) {
+                        throw py::value_error("z_start must hold 3 x dims values (rundtw_z_states)");
+                    }
                     z = z_start->data();
                 }
                 RundtwPart<T> part(qv, xv, first, series, opt, z);

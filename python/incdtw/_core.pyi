@@ -409,7 +409,7 @@ def rundtw(
     """Subsequence search of Q in each series of lot."""
 
 def rundtw_z_states(C: NDArray[_F], n: int, starts: Sequence[int]) -> NDArray[np.float64]:
-    """IncDTW's running z state (mu, s2 per dimension) at the given windows."""
+    """IncDTW's running z state (mu, s2, shift per dimension) at the given windows."""
 
 # A part's state after phase 1 (bind_search.cpp saved_to_py); rundtw_part(saved=...) takes it back.
 class _RundtwSaved(TypedDict, Generic[_F]):

@@ -65,7 +65,15 @@ def _real_array(x: Any, name: str, what: str, kinds: str = "fiu", context: str =
 
 
 def as_array(x: Any, name: str) -> np.ndarray:
-    """``np.asarray(x)``; a ragged nested sequence raises a ValueError that names the argument."""
+    """``np.asarray(x)``; a ragged nested sequence raises a ValueError that names the argument. A
+    numpy masked array with masked values is refused (np.asarray would use the values under the
+    mask), one without any gives its data."""
+    if isinstance(x, np.ma.MaskedArray):
+        if np.ma.getmaskarray(x).any():
+            raise ValueError(
+                f"{name} is a masked array with masked values: fill them (x.filled(...)) or drop them (x.compressed())"
+            )
+        x = np.ma.getdata(x)
     try:
         return np.asarray(x)
     except ValueError as e:  # numpy: "setting an array element with a sequence ... inhomogeneous"
@@ -260,6 +268,21 @@ def check_count(value: Any, name: str, minimum: int = 0) -> int:
     if int(value) < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
     return int(value)
+
+
+# The most observations a series can have: a float32 series longer than this would not fit in a 64-bit
+# address space. Sums of three such lengths (len(Q) + nC + len(newObs)) still fit C++'s int64 index.
+MAX_LENGTH = (2**63 - 1) // 4
+
+
+def check_length(value: Any, name: str, minimum: int = 0) -> int:
+    """A number of observations (:func:`check_count`) that a series could have: at most MAX_LENGTH."""
+    n = check_count(value, name, minimum)
+    if n > MAX_LENGTH:
+        raise ValueError(
+            f"{name} must be at most {MAX_LENGTH} (more observations than memory could hold), got {value!r}"
+        )
+    return n
 
 
 def cpu_count() -> int:

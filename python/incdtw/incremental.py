@@ -69,9 +69,10 @@ def idtw(
     Raises
     ------
     ValueError
-        ``gcm``/``dm`` that do not fit Q (rows, shapes, non-finite values in the last column inside
-        the window), C that is neither the old nor the updated series, mismatched dimensions,
-        NaN or inf values, an infeasible window.
+        ``gcm``/``dm`` that do not fit Q (rows, shapes, NaN, ``-inf`` or negative values in the last
+        column inside the window; ``+inf``, an overflowed cost, is legal), C that is neither the old
+        nor the updated series, mismatched dimensions, NaN or inf values in the series, an
+        infeasible window.
 
     Examples
     --------
@@ -246,8 +247,8 @@ def idtw2vec(
         ``gcm_lr_new`` of the previous call: the result's ``gcm_lr_new`` then covers all columns
         (needed by :func:`incdtw.dtw_partial` with ``partial_C``).
     nC : int, optional
-        Number of observations of C before this call. Required with ``ws``; gives the normalised
-        distance.
+        Number of observations of C before this call (at most ``2**61 - 1``). Required with ``ws``;
+        gives the normalised distance.
 
     Returns
     -------
@@ -258,7 +259,8 @@ def idtw2vec(
     ------
     ValueError
         A state that does not fit (``gcm_lc`` not of length n, ``gcm_lr`` not of length ``nC``,
-        non-finite values of ``gcm_lc`` inside the window), ``nC`` missing with ``ws``, mismatched
+        NaN, ``-inf`` or negative values of ``gcm_lc`` inside the window; ``+inf``, an overflowed
+        cost, is legal), ``nC`` missing with ``ws`` or larger than a length can be, mismatched
         dimensions, fewer than two values in the initial call, an infeasible window.
 
     Examples
@@ -274,7 +276,7 @@ def idtw2vec(
     v.check_choice(step_pattern, "step_pattern", v.STEP_PATTERNS)
     w = v.check_ws(ws)
     running = gcm_lc is not None
-    nc = None if nC is None else v.check_count(nC, "nC", 1)
+    nc = None if nC is None else v.check_length(nC, "nC", 1)
     if not running:
         if gcm_lr is not None:
             raise ValueError("gcm_lr was given without gcm_lc: pass both from the previous result (or neither)")

@@ -75,6 +75,17 @@ def _insert_args(x: Any, ix: Any, N: Any, need_next: bool) -> tuple[np.ndarray, 
     return arr.astype(np.float64, copy=False), i, n_new
 
 
+def _linspace(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    """``np.linspace(a, b, n)``, also where ``b - a`` overflows (values of both signs near the
+    largest): there from the halves, doubled (exact), the bits the direct formula would give."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        direct = np.linspace(a, b, n)
+        wide = ~np.isfinite(np.subtract(b, a))
+    if not np.any(wide):
+        return direct
+    return np.where(wide, 2.0 * np.linspace(np.multiply(a, 0.5), np.multiply(b, 0.5), n), direct)
+
+
 def _splice(x: np.ndarray, ix: int, new: np.ndarray) -> np.ndarray:
     return np.concatenate([x[: ix + 1], new, x[ix + 1:]])
 
@@ -112,7 +123,7 @@ def insert_linear_interp(x: Any, ix: int, N: int) -> np.ndarray:
     array([0., 0., 1., 2., 3., 3., 1.])
     """
     arr, i, n_new = _insert_args(x, ix, N, need_next=True)
-    return _splice(arr, i, np.linspace(arr[i], arr[i + 1], n_new))
+    return _splice(arr, i, _linspace(arr[i], arr[i + 1], n_new))
 
 
 def insert_norm(x: Any, ix: int, N: int, mean: float = 0.0, sd: float = 1.0, rng: RngLike = None) -> np.ndarray:
@@ -148,7 +159,7 @@ def insert_linear_norm(
     arr, i, n_new = _insert_args(x, ix, N, need_next=True)
     mu, sigma = v.check_real(mean, "mean"), v.check_real(sd, "sd", 0.0)
     noise = _generator(rng).normal(mu, sigma, size=(n_new,) + arr.shape[1:])
-    return _splice(arr, i, np.linspace(arr[i], arr[i + 1], n_new) + noise)
+    return _splice(arr, i, _linspace(arr[i], arr[i + 1], n_new) + noise)
 
 
 # -- simulate_timewarp ------------------------------------------------------------------------------

@@ -267,6 +267,52 @@ TEST_CASE_TEMPLATE("scale: z gives mean 0 and sd 1, zero_one gives [0, 1]", T, f
     }
 }
 
+TEST_CASE_TEMPLATE("scale: huge values give the bits of the same values times a power of two", T, float, double) {
+    // z and 01 are invariant under multiplying x (and the given mean, sd, min, max and the threshold)
+    // by 2^e, which is exact: huge x must give the bits of ordinary x, where sums of squares and
+    // ranges would overflow if computed directly.
+    std::mt19937 rng(101u);
+    const int top = std::numeric_limits<T>::max_exponent;
+    for (int t = 0; t < 120; ++t) {
+        const index_t n = random_index(rng, 2, 40);
+        const index_t dims = random_index(rng, 1, 3);
+        const Series<T> x = random_walk<T>(rng, n, dims);
+        T big = 64;  // also above the given parameters
+        for (const T v : x.data) big = std::max(big, std::abs(v));
+        // the largest e that keeps x * 2^e finite, and smaller ones down to where nothing overflows
+        const int e = top - 1 - std::ilogb(big) - static_cast<int>(random_index(rng, 0, 3)) * (top / 8);
+        ScaleOptions opt;
+        opt.type = t % 2 == 0 ? ScaleType::z : ScaleType::zero_one;
+        switch (t % 5) {
+            case 1: opt.mean = 0.5; opt.min = -1.0; break;
+            case 2: opt.sd = 2.0; opt.max = 50.0; break;
+            case 3: opt.mean = -3.0; opt.sd = 0.25; opt.min = -60.0; opt.max = 60.0; break;
+            default: break;
+        }
+        ScaleOptions huge = opt;
+        for (double* p : {&huge.mean, &huge.sd, &huge.min, &huge.max, &huge.threshold}) *p = std::ldexp(*p, e);
+        Series<T> xh = x;
+        for (T& v : xh.data) v = std::ldexp(v, e);
+        INFO("case ", t, ": n=", n, " dims=", dims, " e=", e, " type=", opt.type == ScaleType::z ? "z" : "01");
+        INCDTW_CHECK_SAME(compare_bits(incdtw::scale(xh.view(), huge), incdtw::scale(x.view(), opt), dims));
+    }
+    // Values of both signs near the largest: 01 divides by a range beyond it.
+    const T m = std::numeric_limits<T>::max();
+    const std::vector<T> wide{-m, m / 2, m, T(0)};
+    ScaleOptions zo;
+    zo.type = ScaleType::zero_one;
+    INCDTW_CHECK_SAME(compare_bits(scaled(wide, zo), std::vector<T>{0, T(0.75), 1, T(0.5)}, 0));
+    const std::vector<T> z = scaled(wide, ScaleOptions{});
+    std::vector<T> quarter;  // the same values / 4 (exact): no overflow anywhere
+    for (const T v : wide) quarter.push_back(v / 4);
+    INCDTW_CHECK_SAME(compare_bits(z, scaled(quarter, ScaleOptions{}), 0));
+    CHECK(z[2] > T(0.9));
+    // A constant huge column (whose sum is exact): shift only, zeros.
+    const T c = std::ldexp(T(1), top - 1);
+    INCDTW_CHECK_SAME(compare_bits(scaled(std::vector<T>(5, c), ScaleOptions{}), std::vector<T>(5, T(0)), 0));
+    INCDTW_CHECK_SAME(compare_bits(scaled(std::vector<T>(5, -m), zo), std::vector<T>(5, T(0)), 0));
+}
+
 TEST_CASE_TEMPLATE("scale: errors", T, float, double) {
     ScaleOptions opt;
     CHECK_THROWS_AS(incdtw::scale(incdtw::SeriesView<T>{nullptr, 0, 1}, opt), std::length_error);

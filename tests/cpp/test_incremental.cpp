@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -328,8 +329,8 @@ TEST_CASE_TEMPLATE("idtw: errors", T, float, double) {
             }
         }
     }
-    SUBCASE("NaN, inf or a negative value in the last column inside the window") {
-        for (const T bad : {nan_v<T>, std::numeric_limits<T>::infinity(), T(-1)}) {
+    SUBCASE("NaN, -inf or a negative value in the last column inside the window") {
+        for (const T bad : {nan_v<T>, -std::numeric_limits<T>::infinity(), T(-1)}) {
             for (const index_t i : {index_t{2}, index_t{5}}) {  // the band of column 4 is rows 2..5
                 auto g = old.gcm;
                 g(i, 4) = bad;
@@ -631,8 +632,8 @@ TEST_CASE_TEMPLATE("idtw2vec: errors", T, float, double) {
         const auto short_c = c.prefix(3);  // initial call: |6 - 3| > 2
         CHECK_THROWS_AS(incdtw::idtw2vec(q.view(), short_c.view(), opt), std::invalid_argument);
     }
-    SUBCASE("non-finite or negative state inside the window") {
-        for (const T bad : {nan_v<T>, std::numeric_limits<T>::infinity(), T(-1)}) {
+    SUBCASE("NaN, -inf or negative state inside the window") {
+        for (const T bad : {nan_v<T>, -std::numeric_limits<T>::infinity(), T(-1)}) {
             for (const std::size_t i : {std::size_t{2}, std::size_t{5}}) {  // band of column 4: rows 2..5
                 auto lc = init.last_column;
                 lc[i] = bad;
@@ -697,6 +698,75 @@ TEST_CASE_TEMPLATE("idtw2vec: a negative last row length is refused", T, float, 
     s.last_row_length = -1;
     s.columns = -1;
     CHECK_THROWS_AS(incdtw::idtw2vec(q.view(), add.view(), s), std::invalid_argument);
+}
+
+TEST_CASE_TEMPLATE("idtw2vec: nC near the index type's end (no overflow in nQ + nC)", T, float, double) {
+    const auto q = make_series<T>({1, 2, 3});
+    const auto c = make_series<T>({1, 2});
+    const auto add = make_series<T>({3, 4});
+    const auto init = incdtw::idtw2vec(q.view(), c.view());
+    VectorState<T> s;
+    s.last_column = init.last_column.data();
+    s.rows = 3;
+    const index_t top = std::numeric_limits<index_t>::max();
+    s.columns = top - 2;  // nC + 2 new observations: the largest length; + 3 rows overflows int64
+    const auto r = incdtw::idtw2vec(q.view(), add.view(), s);
+    const double len = 3.0 + static_cast<double>(top - 2) + 2.0;
+    CHECK(r.normalized_distance > 0);
+    CHECK(same_bits(r.normalized_distance, static_cast<T>(r.distance / static_cast<T>(len))));
+    for (const index_t bad : {top - 1, top}) {  // C would be longer than index_t counts
+        s.columns = bad;
+        CHECK_THROWS_WITH_AS(incdtw::idtw2vec(q.view(), add.view(), s), doctest::Contains("nC"),
+                             std::invalid_argument);
+    }
+}
+
+TEST_CASE_TEMPLATE("incremental: overflowed (+inf) states continue as from scratch", T, float, double) {
+    // Costs of values of opposite sign near the largest finite value overflow to +inf (norm1 and
+    // norm2: |h + h|; norm2_square also for squares above the largest value), and so do their sums:
+    // the last columns and rows hold +inf inside the window, and continuing them must give the bits
+    // of the computation from scratch.
+    std::mt19937 rng(91u);
+    const T h = std::numeric_limits<T>::max() / T(1.5);
+    const T mid = std::sqrt(std::numeric_limits<T>::max()) * T(4);  // its square overflows
+    auto q = random_walk<T>(rng, 9, 1);
+    auto c = random_walk<T>(rng, 12, 1);
+    q.data[3] = h;
+    q.data[6] = mid;
+    c.data[2] = -h;
+    c.data[5] = h;
+    c.data[9] = -mid;
+    for (const auto method : {DistMethod::norm1, DistMethod::norm2_square}) {
+        for (const auto step : {StepPattern::symmetric1, StepPattern::symmetric2}) {
+            for (const index_t window : {index_t{-1}, index_t{4}}) {
+                DtwOptions opt;
+                opt.dist_method = method;
+                opt.step_pattern = step;
+                opt.window = window;
+                CAPTURE(static_cast<int>(method));
+                CAPTURE(static_cast<int>(step));
+                CAPTURE(window);
+                const auto want = full(q, c, opt);
+                for (const index_t m0 : {index_t{6}, index_t{8}}) {
+                    CAPTURE(m0);
+                    const auto head = c.prefix(m0);
+                    const auto tail = slice(c, m0, c.length);
+                    // idtw2vec from the last column (and row) of C[:m0]
+                    const auto init = incdtw::idtw2vec(q.view(), head.view(), opt);
+                    const bool overflowed = std::any_of(init.last_column.begin(), init.last_column.end(),
+                                                        [](T x) { return std::isinf(x); });
+                    CHECK(overflowed);  // the state holds +inf: the case this test is about
+                    const auto cur = incdtw::idtw2vec(q.view(), tail.view(), state_of(init, m0, true), opt);
+                    check_vector_result(cur, want.gcm, c.length, 0, step);
+                    // idtw from the gcm and dm of C[:m0]
+                    const auto old = full(q, head, opt);
+                    DtwOptions all = opt;
+                    all.return_gcm = all.return_direction = all.return_path = true;
+                    check_same_result(incdtw::idtw(q.view(), tail.view(), old.gcm.view(), old.dm.view(), all), want);
+                }
+            }
+        }
+    }
 }
 
 // ---- dec_dm ------------------------------------------------------------------------------------
@@ -803,19 +873,23 @@ TEST_CASE_TEMPLATE("extend_rows / extend_columns against dtw", T, float, double)
     });
 }
 
-TEST_CASE_TEMPLATE("check_state_vector: finite and >= 0 inside the band, NaN outside", T, float, double) {
+TEST_CASE_TEMPLATE("check_state_vector: >= 0 (or +inf) inside the band, NaN outside", T, float, double) {
     namespace d = incdtw::detail;
     // 8 values, index 5, window 2: the band is 3..7.
     std::vector<T> v{nan_v<T>, nan_v<T>, nan_v<T>, T(0), T(1), T(2), T(3), T(4)};
     CHECK_NOTHROW(d::check_state_vector(v.data(), 8, 5, 2, "v"));
+    for (const std::size_t j : {std::size_t{3}, std::size_t{7}}) {  // an overflowed cost is a legal state
+        auto w = v;
+        w[j] = std::numeric_limits<T>::infinity();
+        CHECK_NOTHROW(d::check_state_vector(w.data(), 8, 5, 2, "v"));
+    }
     for (const T other : {T(-1), T(0), std::numeric_limits<T>::infinity()}) {  // a value outside the band
         auto w = v;
         w[1] = other;
         CHECK_THROWS_AS(d::check_state_vector(w.data(), 8, 5, 2, "v"), std::invalid_argument);
     }
     for (const std::size_t j : {std::size_t{3}, std::size_t{5}, std::size_t{7}}) {
-        for (const T bad : {nan_v<T>, T(-0.5), std::numeric_limits<T>::infinity(),
-                            -std::numeric_limits<T>::infinity()}) {
+        for (const T bad : {nan_v<T>, T(-0.5), -std::numeric_limits<T>::infinity()}) {
             auto w = v;
             w[j] = bad;
             CHECK_THROWS_AS(d::check_state_vector(w.data(), 8, 5, 2, "v"), std::invalid_argument);

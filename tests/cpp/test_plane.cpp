@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -345,6 +346,34 @@ TEST_CASE_TEMPLATE("Plane: restore constructor round trip", T, float, double) {
     });
 }
 
+TEST_CASE_TEMPLATE("Plane: a restored state holding +inf (overflowed costs) continues as from scratch", T, float,
+                   double) {
+    std::mt19937 rng(93u);
+    const T h = std::numeric_limits<T>::max() / T(1.5);  // |h - (-h)| overflows
+    auto q = random_walk<T>(rng, 8, 1);
+    auto c = random_walk<T>(rng, 11, 1);
+    q.data[2] = h;
+    c.data[1] = -h;
+    c.data[4] = h;
+    for (const index_t window : {index_t{-1}, index_t{4}}) {
+        for (const auto step : {StepPattern::symmetric1, StepPattern::symmetric2}) {
+            DtwOptions opt;
+            opt.window = window;
+            opt.step_pattern = step;
+            CAPTURE(window);
+            const Plane<T> whole(q.view(), c.view(), opt);
+            Plane<T> p(q.prefix(6).view(), c.prefix(7).view(), opt);
+            const auto& lc = p.last_column();
+            CHECK(std::any_of(lc.begin(), lc.end(), [](T x) { return std::isinf(x); }));  // the case tested
+            Plane<T> r = restored(p);
+            check_same_plane(r, snapshot(p));
+            r.increment(slice(q, 6, 8).view(), Side::q);  // Q first: |8 - 7| and |8 - 11| fit the window
+            r.increment(slice(c, 7, 11).view(), Side::c);
+            check_same_plane(r, snapshot(whole));
+        }
+    }
+}
+
 TEST_CASE_TEMPLATE("Plane: the restore constructor rejects inconsistent parts", T, float, double) {
     std::mt19937 rng(67u);
     const auto q = random_walk<T>(rng, 6, 2);
@@ -379,8 +408,8 @@ TEST_CASE_TEMPLATE("Plane: the restore constructor rejects inconsistent parts", 
         lc2.back() = std::nextafter(d, T(1e30));
         CHECK_THROWS_AS(make(q, c, opt, lc2, lr, lc2.back()), std::invalid_argument);
     }
-    SUBCASE("non-finite or negative values inside the window") {
-        for (const T bad : {nan_v<T>, std::numeric_limits<T>::infinity(), T(-1)}) {
+    SUBCASE("NaN, -inf or negative values inside the window") {
+        for (const T bad : {nan_v<T>, -std::numeric_limits<T>::infinity(), T(-1)}) {
             auto lc2 = lc;
             lc2[2] = bad;
             CHECK_THROWS_AS(make(q, c, opt, lc2, lr, d), std::invalid_argument);

@@ -172,7 +172,8 @@ incdtw::RundtwResult<double> in_parts(const Series<double>& q, const std::vector
         std::vector<Part> parts;
         std::vector<incdtw::SeriesView<double>> data;
         const auto z_at = [&](std::size_t c) {
-            return o.scale == WindowScaling::z ? z.data() + c * 2 * static_cast<std::size_t>(xs[si].dims) : nullptr;
+            const auto per = static_cast<std::size_t>(incdtw::detail::z_state_values * xs[si].dims);
+            return o.scale == WindowScaling::z ? z.data() + c * per : nullptr;
         };
         for (std::size_t c = 0; c < starts.size(); ++c) {
             const index_t b = starts[c], e = std::min(W, b + chunk);
@@ -254,6 +255,88 @@ TEST_CASE("rundtw: parts (part_windows, RundtwPart) give the bits of the serial 
             }
         }
     }
+}
+
+TEST_CASE_TEMPLATE("rundtw: huge values give the bits of the same values times a power of two", T, float, double) {
+    // Every window's z and 01 scaling is invariant under multiplying the data by 2^e (exact): a
+    // search of huge series, whose running sums of squares and window ranges overflow when computed
+    // directly, must give the bits of the search of ordinary ones.
+    std::mt19937 rng(103u);
+    const int top = std::numeric_limits<T>::max_exponent;
+    const auto q = random_walk<T>(rng, 16, 1);
+    std::vector<Series<T>> xs{random_walk<T>(rng, 400, 1), random_walk<T>(rng, 60, 1)};
+    for (std::size_t t = 0; t < 16; ++t) xs[0].data[t + 220] = q.data[t];
+    T big = 0;
+    for (const Series<T>* s : std::initializer_list<const Series<T>*>{&q, &xs[0], &xs[1]}) {
+        for (const T v : s->data) big = std::max(big, std::abs(v));
+    }
+    const auto times = [](Series<T> s, int e) {
+        for (T& v : s.data) v = std::ldexp(v, e);
+        return s;
+    };
+    for (const int e : {top / 3, top / 2, top - 1 - std::ilogb(big)}) {
+        const auto qh = times(q, e);
+        std::vector<Series<T>> xh{times(xs[0], e), times(xs[1], e)};
+        std::vector<incdtw::SeriesView<T>> views{xs[0].view(), xs[1].view()}, hviews{xh[0].view(), xh[1].view()};
+        for (const WindowScaling scale : {WindowScaling::zero_one, WindowScaling::z}) {
+            for (const index_t k : {index_t{0}, index_t{3}}) {
+                RundtwOptions opt;
+                opt.scale = scale;
+                opt.window = 3;
+                opt.k = k;
+                opt.n_jobs = 1;
+                CAPTURE(e);
+                CAPTURE(static_cast<int>(scale));
+                CAPTURE(k);
+                const auto want = incdtw::rundtw(q.view(), views, opt);
+                const auto got = incdtw::rundtw(qh.view(), hviews, opt);
+                INCDTW_CHECK_SAME(compare_bits(got.query, want.query, 0));
+                for (std::size_t si = 0; si < xs.size(); ++si) {
+                    INCDTW_CHECK_SAME(compare_bits(got.dist[si], want.dist[si], 0));
+                }
+                CHECK(got.knn_indices == want.knn_indices);
+                CHECK(got.knn_values == want.knn_values);
+                if (k > 0) CHECK(want.knn_indices.front() == 220);  // the planted copy of Q
+            }
+        }
+    }
+}
+
+TEST_CASE("rundtw: parts of a series with huge values give the bits of the serial search") {
+    // The first half ordinary, the second times 2^900: IncDTW's running z update carries the whole
+    // series' power-of-two shift from part to part in the z state.
+    std::mt19937 rng(107u);
+    const auto q = random_walk<double>(rng, 12, 1);
+    std::vector<Series<double>> xs{random_walk<double>(rng, 300, 1)};
+    for (std::size_t t = 150; t < 300; ++t) xs[0].data[t] = std::ldexp(xs[0].data[t], 900);
+    const std::vector<incdtw::SeriesView<double>> views{xs[0].view()};
+    for (const WindowScaling scale : {WindowScaling::zero_one, WindowScaling::z}) {
+        for (const index_t k : {index_t{0}, index_t{2}}) {
+            RundtwOptions opt;
+            opt.scale = scale;
+            opt.window = 2;
+            opt.k = k;
+            opt.n_jobs = 1;
+            CAPTURE(static_cast<int>(scale));
+            CAPTURE(k);
+            const auto serial = incdtw::rundtw(q.view(), views, opt);
+            RundtwOptions every = opt;  // every distance reported
+            every.k = 0;
+            every.lower_bound = false;
+            const auto all = incdtw::rundtw(q.view(), views, every).dist[0];
+            CHECK(std::all_of(all.begin(), all.end(), [](double v) { return std::isfinite(v); }));  // no overflow
+            for (const index_t chunk : {index_t{40}, index_t{100}}) {
+                CAPTURE(chunk);
+                const auto chunked = in_parts(q, xs, opt, chunk);
+                CHECK(same_bits(serial.dist[0], chunked.dist[0]));
+                CHECK(serial.knn_indices == chunked.knn_indices);
+                CHECK(serial.knn_values == chunked.knn_values);
+            }
+        }
+    }
+    const auto z = incdtw::rundtw_z_states(xs[0].view(), 12, {0, 200});
+    CHECK(z[2] == z[5]);  // the shift of the whole series, at every start
+    CHECK(z[2] > 0);
 }
 
 TEST_CASE("RundtwPart: errors") {

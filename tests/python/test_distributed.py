@@ -177,6 +177,22 @@ def test_rundtw_equals_the_local_search(client, kw, chunk):
             len(d) for d in (got.dist if isinstance(got.dist, list) else [got.dist]))
 
 
+@pytest.mark.parametrize("scale", ["z", "01"])
+def test_rundtw_of_huge_values_equals_the_local_search(client, scale):
+    # the second half times 2**900: the chunks' z states carry the whole series' power-of-two shift
+    rng = np.random.default_rng(5)
+    C = np.cumsum(rng.normal(size=3000))
+    C[1500:] = np.ldexp(C[1500:], 900)
+    Q = C[2000:2030] + np.ldexp(rng.normal(scale=0.05, size=30), 900)
+    for kw in ({"k": 3, "ws": 5}, {"lower_bound": False}):
+        want = incdtw.rundtw(Q, C, scale=scale, n_jobs=1, **kw)
+        if "k" in kw:
+            assert 2000 in want.knn_indices
+        else:  # every distance, none lost to overflow
+            assert np.isfinite(want.dist).all()
+        assert same_search(idist.rundtw(Q, C, client=client, chunk=401, scale=scale, **kw), want)
+
+
 def test_rundtw_float32_multivariate(client):
     rng = np.random.default_rng(4)
     C = np.cumsum(rng.normal(size=(5000, 2)), axis=0).astype(np.float32)

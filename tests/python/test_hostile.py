@@ -98,6 +98,16 @@ def _swapped(a: np.ndarray) -> np.ndarray:
     return a.astype(a.dtype.newbyteorder())
 
 
+def _masked(a: np.ndarray, at: Optional[int] = 1) -> np.ma.MaskedArray:
+    """``a`` as a masked array, value ``at`` masked (and 1e6 under the mask); None: nothing masked."""
+    mask = np.zeros(np.shape(a), dtype=bool)
+    data = np.array(a, dtype=float)
+    if at is not None:
+        mask.reshape(-1)[at] = True
+        data.reshape(-1)[at] = 1e6
+    return np.ma.masked_array(data, mask=mask)
+
+
 def series(a: np.ndarray) -> list[V]:
     """A univariate (n,) or multivariate (n, d) float64 series."""
     strided = np.stack([a, a], axis=-1)[..., 0] if a.ndim == 1 else np.asfortranarray(np.hstack([a, a]))[:, : a.shape[1]]
@@ -111,6 +121,7 @@ def series(a: np.ndarray) -> list[V]:
         V("Fortran", np.asfortranarray(a), SAME),
         V("read-only", _ro(a), SAME),
         V("byte-swapped", _swapped(a), SAME),
+        V("masked, nothing masked", _masked(a, None), SAME),
         V("object", a.astype(object), EITHER),
         V("bool", a > 0.5, EITHER, (a > 0.5).astype(float)),
         V("length 1", a[:1], ANY),
@@ -118,6 +129,7 @@ def series(a: np.ndarray) -> list[V]:
         V("no columns", a.reshape(len(a), -1)[:, :0], ERROR),
         V("NaN", _with(a, np.nan, 1), ERROR),
         V("inf", _with(a, np.inf), ERROR),
+        V("masked", _masked(a), ERROR),
         V("complex", a.astype(complex), ERROR),
         V("strings", a.astype(str), ERROR),
         V("str", "0 1 2", ERROR),
@@ -141,11 +153,14 @@ def matrix(M: np.ndarray) -> list[V]:
         V("Fortran", np.asfortranarray(M), SAME),
         V("read-only", _ro(M), SAME),
         V("byte-swapped", _swapped(M), SAME),
+        V("masked, nothing masked", _masked(M, None), SAME, M.astype(float)),
         V("object", M.astype(object), EITHER),
         V("empty", M[:0], ERROR),
         V("no columns", M[:, :0], ERROR),
         V("NaN", _with(M, np.nan), ERROR),
         V("inf", _with(M, np.inf), ERROR),
+        V("-inf", _with(M, -np.inf), ERROR),
+        V("masked", _masked(M, -1), ERROR),
         V("negative", _with(M, -1.0), ANY),
         V("complex", M.astype(complex), ERROR),
         V("strings", M.astype(str), ERROR),
@@ -166,10 +181,13 @@ def vector(x: np.ndarray) -> list[V]:
         V("non-contiguous", np.repeat(x, 2)[::2], SAME),
         V("read-only", _ro(x), SAME),
         V("byte-swapped", _swapped(x), SAME),
+        V("masked, nothing masked", _masked(x, None), SAME),
         V("object", x.astype(object), EITHER),
         V("empty", x[:0], ERROR),
         V("NaN", _with(x, np.nan), ERROR),
         V("inf", _with(x, np.inf), ERROR),
+        V("-inf", _with(x, -np.inf), ERROR),
+        V("masked", _masked(x, -1), ERROR),
         V("complex", x.astype(complex), ERROR),
         V("strings", x.astype(str), ERROR),
         V("None", None, ERROR),
@@ -199,12 +217,16 @@ def collection(lot: list[np.ndarray], name: str) -> list[V]:
         V("Fortran series", [np.asfortranarray(s) for s in lot], SAME),
         V("read-only series", [_ro(s) for s in lot], SAME),
         V("byte-swapped series", [_swapped(s) for s in lot], SAME),
+        V("masked series, nothing masked", [_masked(s, None) for s in lot], SAME),
+        V("masked array, nothing masked", _masked(np.stack(equal), None), SAME, equal),
         V("object series", [s.astype(object) for s in lot], EITHER),
         V("one series", lot[:1], ANY),
         V("empty", [], ERROR),
         V("empty series", one(lot[1][:0]), ERROR, name=item),
         V("NaN series", one(_with(lot[1], np.nan, 1)), ERROR, name=item),
         V("inf series", one(_with(lot[1], -np.inf)), ERROR, name=item),
+        V("masked series", one(_masked(lot[1])), ERROR, name=item),
+        V("masked array", _masked(np.stack(equal), np.stack(equal)[0].size + 1), ERROR),  # in series 1
         V("complex series", one(lot[1].astype(complex)), ERROR, name=item),
         V("string series", one(lot[1].astype(str)), ERROR, name=item),
         V("None series", one(None), ERROR, name=item),
@@ -442,18 +464,23 @@ def rows(Q: np.ndarray, C: np.ndarray, lot: list[np.ndarray], options: bool) -> 
             dict(Q=Q, C=C[:5], newObs=C[5:], gcm=r5.gcm, dm=r5.dm, diffM=r5.diffM, return_cm=True,
                  return_diffM=True, return_wp=True, return_diffp=True),
             [A("Q", series(Q)), A("C", series(C[:5])), A("newObs", series(C[5:]), **{"0-d": ANY}),
-             A("gcm", matrix(r5.gcm)), A("dm", [*matrix(r5.dm), V("float codes", r5.dm.astype(float), SAME)],
-                                         NaN=ANY, negative=ERROR),
-             *([A("diffM", matrix(r5.diffM), NaN=ANY, inf=ANY, negative=ANY, None_=ANY)] if uni else []),
+             A("gcm", matrix(r5.gcm), inf=ANY),  # +inf: an overflowed cost, a legal state
+             A("dm", [*matrix(r5.dm), V("float codes", r5.dm.astype(float), SAME)], NaN=ANY, negative=ERROR),
+             *([A("diffM", matrix(r5.diffM), NaN=ANY, inf=ANY, negative=ANY, None_=ANY, **{"-inf": ANY})]
+               if uni else []),
              *opts(*metric, ("ws", window()), *[(f, flag(f != "return_QC")) for f in flags])]),
         Row("idtw(cm_add)", incdtw.idtw,
             dict(Q=new_cost, C="cm_add", newObs=None, gcm=r5.gcm, dm=r5.dm, return_cm=True, return_wp=True),
-            [A("Q", matrix(new_cost), negative=ERROR), A("gcm", matrix(r5.gcm)), *opts(("C", mode("cm_add")))]),
+            [A("Q", matrix(new_cost), negative=ERROR), A("gcm", matrix(r5.gcm), inf=ANY),
+             *opts(("C", mode("cm_add")))]),
         Row("idtw2vec", incdtw.idtw2vec,
             dict(Q=Q, newObs=C[5:], gcm_lc=v5.gcm_lc_new, gcm_lr=v5.gcm_lr_new, nC=5),
             [A("Q", series(Q)), A("newObs", series(C[5:]), **{"0-d": ANY}),
-             A("gcm_lc", vector(v5.gcm_lc_new)), A("gcm_lr", vector(v5.gcm_lr_new), NaN=ANY, inf=ANY, None_=ANY),
-             *opts(*metric, ("ws", window()), ("nC", count(5)))]),
+             A("gcm_lc", vector(v5.gcm_lc_new), inf=ANY),
+             A("gcm_lr", vector(v5.gcm_lr_new), NaN=ANY, inf=ANY, None_=ANY, **{"-inf": ANY}),
+             *opts(*metric, ("ws", window()), ("nC", count(5, huge=ERROR)))]),
+        Row("idtw2vec(nC)", incdtw.idtw2vec, dict(Q=Q, newObs=C[5:], gcm_lc=v5.gcm_lc_new, nC=5),  # no gcm_lr to match
+            opts(("nC", count(5, huge=ERROR)))),
         Row("idtw2vec(initial)", incdtw.idtw2vec, dict(Q=Q, newObs=C), [A("Q", series(Q)), A("newObs", series(C))]),
         Row("initialize_plane", incdtw.initialize_plane, dict(Q=Q, C=C),
             [A("Q", series(Q)), A("C", series(C)), *opts(*metric, ("ws", window()))]),
@@ -469,11 +496,11 @@ def rows(Q: np.ndarray, C: np.ndarray, lot: list[np.ndarray], options: bool) -> 
                      V("None", None, ERROR), V("number", 3, ERROR), V("str", "abc", ERROR),
                      V("list", [full.gcm], ERROR)])]),
         Row("dtw_partial(gcm)", partial_of_gcm, dict(gcm=full.gcm),
-            [A("gcm", matrix(full.gcm), "x", one_row_fewer=ANY, NaN=ANY, inf=ANY),
+            [A("gcm", matrix(full.gcm), "x", one_row_fewer=ANY, NaN=ANY, inf=ANY, **{"-inf": ANY}),
              *opts(("partial_Q", flag(True)), ("partial_C", flag(True)), ("reverse", flag(False)))]),
         Row("dtw_partial(vectors)", partial_of_vectors, dict(gcm_lc_new=v5.gcm_lc_new, gcm_lr_new=v5.gcm_lr_new),
-            [A("gcm_lc_new", vector(v5.gcm_lc_new), "x", one_fewer=ANY, NaN=ANY, inf=ANY),
-             A("gcm_lr_new", vector(v5.gcm_lr_new), "x", one_fewer=ANY, NaN=ANY, inf=ANY)]),
+            [A("gcm_lc_new", vector(v5.gcm_lc_new), "x", one_fewer=ANY, NaN=ANY, inf=ANY, **{"-inf": ANY}),
+             A("gcm_lr_new", vector(v5.gcm_lr_new), "x", one_fewer=ANY, NaN=ANY, inf=ANY, **{"-inf": ANY})]),
         Row("dtw_dismat", incdtw.dtw_dismat, dict(lot=lot, n_jobs=1),
             [A("lot", collection(lot, "lot")),
              *opts(*metric, ("normalize", flag(True)), ("ws", window()), ("threshold", threshold()),
@@ -516,7 +543,9 @@ def rows(Q: np.ndarray, C: np.ndarray, lot: list[np.ndarray], options: bool) -> 
                    ("threshold", threshold()), ("lower_bound", flag(True)), ("overlap_tol", count(1)),
                    ("return_QC", flag(False)), ("n_jobs", n_jobs()), ("progress", flag(False)))]),
         Row("rundtw(list)", incdtw.rundtw, dict(Q=Q[:4], C=lot, k=2, n_jobs=1),
-            [A("C", collection(lot, "C"), one_series=ANY, array=ANY, **{"1-d array": ANY})]),
+            # an array is one series, not a list of them
+            [A("C", collection(lot, "C"), one_series=ANY, array=ANY,
+               **{"1-d array": ANY, "masked array": ANY, "masked array, nothing masked": ANY})]),
     ]
     if uni:  # univariate only: find_peaks; the difference-matrix modes; dec_dm's diffM
         new_diff = incdtw.dtw(Q, C[5:], return_diffM=True).diffM
@@ -526,12 +555,13 @@ def rows(Q: np.ndarray, C: np.ndarray, lot: list[np.ndarray], options: bool) -> 
             Row("idtw(diffM_add)", incdtw.idtw,
                 dict(Q=new_diff, C="diffM_add", newObs=None, gcm=r5.gcm, dm=r5.dm, diffM=r5.diffM, return_cm=True,
                      return_diffM=True, return_diffp=True),
-                [A("Q", matrix(new_diff), negative=ANY), A("diffM", matrix(r5.diffM), NaN=ANY, inf=ANY, negative=ANY),
+                [A("Q", matrix(new_diff), negative=ANY),
+                 A("diffM", matrix(r5.diffM), NaN=ANY, inf=ANY, negative=ANY, **{"-inf": ANY}),
                  *opts(("C", mode("diffM_add")))]),
             Row("dec_dm", incdtw.dec_dm, dict(dm=full.dm, Ndec=2, diffM=full.diffM),
                 [A("dm", [*matrix(full.dm), V("float codes", full.dm.astype(float), SAME)],
                    NaN=ANY, negative=ERROR, one_row_fewer=ANY),
-                 A("diffM", matrix(full.diffM), NaN=ANY, inf=ANY, negative=ANY, None_=ANY),
+                 A("diffM", matrix(full.diffM), NaN=ANY, inf=ANY, negative=ANY, None_=ANY, **{"-inf": ANY}),
                  *opts(("Ndec", count(2)))]),
             Row("find_peaks", incdtw.find_peaks, dict(x=Q, w=1),
                 [A("x", series(Q), NaN=ANY, inf=ANY, bool=EITHER, empty=ANY, **{"0-d": ANY}),

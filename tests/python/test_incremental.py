@@ -303,10 +303,11 @@ def test_idtw2vec_nan_in_state_inside_window(series):
     lc[-1] = np.nan
     with pytest.raises(ValueError, match=r"gcm_lc\[9\] is nan.*inside the window"):
         incdtw.idtw2vec(Q, C[8:10], gcm_lc=lc, nC=8, ws=3)
-    lc = rw.gcm_lc_new.copy()
-    lc[5] = np.inf
-    with pytest.raises(ValueError, match=r"gcm_lc\[5\]"):
-        incdtw.idtw2vec(Q, C[8:10], gcm_lc=lc, nC=8, ws=3)
+    for bad in (-np.inf, -1.0):  # +inf is legal: an overflowed cost
+        lc = rw.gcm_lc_new.copy()
+        lc[5] = bad
+        with pytest.raises(ValueError, match=r"gcm_lc\[5\]"):
+            incdtw.idtw2vec(Q, C[8:10], gcm_lc=lc, nC=8, ws=3)
 
 
 def test_idtw2vec_bad_newObs(series):

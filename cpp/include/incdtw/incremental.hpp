@@ -61,6 +61,10 @@ void check_vector_state(const VectorState<T>& s, index_t n, index_t o, const Dtw
         throw std::invalid_argument("gcm_lr has " + std::to_string(s.last_row_length) + " values but nC is " +
                                     std::to_string(s.columns) + ": they must describe the same earlier C");
     }
+    if (s.columns > std::numeric_limits<index_t>::max() - o) {  // nC + o: the length of C afterwards
+        throw std::invalid_argument("nC is " + std::to_string(s.columns) + ": with the " + std::to_string(o) +
+                                    " new observations C would be longer than the index type can count");
+    }
     if (s.columns >= 0) check_window(n, s.columns + o, opt.window);
     check_state_vector(s.last_column, n, s.columns >= 0 ? s.columns - 1 : 0, opt.window, "gcm_lc");
 }
@@ -118,7 +122,8 @@ IncrementalResult<T> idtw2vec(SeriesView<T> q, SeriesView<T> c, const DtwOptions
 /// Running idtw2vec: appends the observations `new_obs` to C, continuing `state` (a previous
 /// result for the same Q and options). The result's last row is state.last_row (if given) followed
 /// by the new columns' last-row values. Throws std::invalid_argument when the state does not fit
-/// (lengths, nC, window, non-finite values inside the window).
+/// (lengths, nC, window, NaN or negative values inside the window; +inf, an overflowed cost, is a
+/// legal state).
 template <class T>
 IncrementalResult<T> idtw2vec(SeriesView<T> q, SeriesView<T> new_obs, const VectorState<T>& state,
                               const DtwOptions& opt = {}) {
@@ -208,7 +213,8 @@ void check_old_shapes(MatrixView<T> gcm, MatrixView<std::int8_t> dm, index_t n) 
     }
 }
 
-/// The last column is all that is read of the old gcm: finite inside the window, NaN outside it.
+/// The last column is all that is read of the old gcm: costs >= 0 (or +inf) inside the window, NaN
+/// outside it (check_state_values).
 template <class T>
 void check_old_last_column(MatrixView<T> gcm, const DtwOptions& opt) {
     const index_t n = gcm.rows;

@@ -63,10 +63,13 @@ inline void check_window(index_t n, index_t m, index_t window) {
     }
 }
 
-/// normalized_distance: distance / (n + m) for symmetric2, NaN for symmetric1 (IncDTW's NA).
+/// normalized_distance: distance / (n + m) for symmetric2, NaN for symmetric1 (IncDTW's NA). n + m
+/// is summed in double: exact below 2^53 (the same bits as the integer sum), no overflow beyond.
 template <class T>
 T normalize_distance(T distance, index_t n, index_t m, StepPattern step) noexcept {
-    if (step == StepPattern::symmetric2) return distance / static_cast<T>(n + m);
+    if (step == StepPattern::symmetric2) {
+        return distance / static_cast<T>(static_cast<double>(n) + static_cast<double>(m));
+    }
     return std::numeric_limits<T>::quiet_NaN();
 }
 

@@ -115,10 +115,14 @@ struct RunQuery {
 };
 
 /// One searched series, or a part of one: per-window scaling (offset, divisor) and the raw data's
-/// envelope. Window j of `x` is window `first + j` of the whole series.
+/// envelope. Window j of `x` is window `first + j` of the whole series. With scaling, x may be the
+/// series times 2^-shift[l] per dimension (prepare_shift), which every window's scaled values do
+/// not depend on; off and div are in those units.
 template <class T>
 struct RunSeries {
     SeriesView<T> x;
+    std::vector<int> shift;   ///< per dimension (empty: none)
+    std::vector<T> shifted;   ///< the shifted copy that x views (empty: x is the input)
     index_t windows = 0;
     index_t first = 0;
     index_t series = 0;  ///< its index in the searched list
@@ -126,6 +130,14 @@ struct RunSeries {
     std::vector<T> xlo, xhi;  ///< length x dims
     std::vector<T> val;       ///< per window: the distance (st_done) or a threshold it exceeds
     std::vector<std::uint8_t> status;
+
+    // Movable (a moved vector keeps its buffer, which x may view), not copyable (the copy's x would
+    // view the original's buffer).
+    RunSeries() = default;
+    RunSeries(RunSeries&&) noexcept = default;
+    RunSeries& operator=(RunSeries&&) noexcept = default;
+    RunSeries(const RunSeries&) = delete;
+    RunSeries& operator=(const RunSeries&) = delete;
 };
 
 /// IncDTW's running mean and variance of the windows of one dimension (API.md 12.2): mu = sum / n,
@@ -155,9 +167,53 @@ struct ZRunning {
     }
 };
 
-/// IncDTW's per-window scaling of s, computed in window order (the z update is a recurrence).
-/// `z_start` (z only, 2 x dims values: mu and s2 of each dimension) is the running state at window
-/// 0 of s, from z_states(); null: start it from s's own first window (a whole series).
+/// The values of z_start / rundtw_z_states per dimension: mu, s2 (in the units of the shifted
+/// series) and the shift.
+inline constexpr index_t z_state_values = 3;
+
+/// The power-of-two shift (scaling.hpp's pow2_shift) of dimension l of x for windows of length n,
+/// small enough to keep every value of the search in range: for z, IncDTW's running sums
+/// (n x^2, in double) and the per-window offsets and divisors in T; for 01, the window ranges.
+template <class T>
+int series_shift(SeriesView<T> x, index_t l, index_t n, WindowScaling how) {
+    double big = 0;
+    for (index_t t = 0; t < x.length; ++t) big = std::max(big, std::fabs(static_cast<double>(x.data[t * x.dims + l])));
+    const int t_limit = std::numeric_limits<T>::max_exponent - 3;  // v - off and the divisor fit T
+    if (how == WindowScaling::zero_one) return pow2_shift(big, t_limit + 1);
+    const int sums = (1020 - std::ilogb(static_cast<double>(n) + 1.0)) / 2;  // n x^2 < 2^1021
+    return pow2_shift(big, std::min(sums, t_limit));
+}
+
+/// Points s.x at a copy of the series times 2^-shift[l] when a dimension's values are so large that
+/// the scaling of its windows would overflow (ordinary data: no copy). `z_start` (z, a part after
+/// window 0) carries the shift of the whole series, which the part keeps (see prepare_scaling).
+template <class T>
+void prepare_shift(RunSeries<T>& s, index_t n, WindowScaling how, const double* z_start = nullptr) {
+    const index_t d = s.x.dims, len = s.x.length;
+    if (how == WindowScaling::none) return;
+    s.shift.assign(static_cast<std::size_t>(d), 0);
+    bool any = false;
+    for (index_t l = 0; l < d; ++l) {
+        int k = series_shift(s.x, l, n, how);
+        if (z_start != nullptr) k = std::max(k, static_cast<int>(z_start[z_state_values * l + 2]));
+        s.shift[static_cast<std::size_t>(l)] = k;
+        any = any || k != 0;
+    }
+    if (!any) return;
+    assign_large(s.shifted, static_cast<std::size_t>(len * d), T{0});
+    for (index_t t = 0; t < len; ++t) {
+        for (index_t l = 0; l < d; ++l) {
+            const auto u = static_cast<std::size_t>(t * d + l);
+            s.shifted[u] = std::ldexp(s.x.data[u], -s.shift[static_cast<std::size_t>(l)]);
+        }
+    }
+    s.x.data = s.shifted.data();
+}
+
+/// IncDTW's per-window scaling of s, computed in window order (the z update is a recurrence), in
+/// the units of the shifted series (prepare_shift first). `z_start` (z only, z_state_values x dims
+/// values: mu, s2 and the shift of each dimension) is the running state at window 0 of s, from
+/// rundtw_z_states(); null: start it from s's own first window (a whole series).
 template <class T>
 void prepare_scaling(RunSeries<T>& s, index_t n, WindowScaling how, const double* z_start = nullptr) {
     const index_t d = s.x.dims, W = s.windows, len = s.x.length;
@@ -165,13 +221,16 @@ void prepare_scaling(RunSeries<T>& s, index_t n, WindowScaling how, const double
     assign_large(s.off, static_cast<std::size_t>(W * d), T{0});
     assign_large(s.div, static_cast<std::size_t>(W * d), T{0});
     for (index_t l = 0; l < d; ++l) {
+        const int k = s.shift.empty() ? 0 : s.shift[static_cast<std::size_t>(l)];
+        const T unit = std::ldexp(T{1}, -k);  // the divisor 1 (shift only) in these units
         if (how == WindowScaling::z) {
-            // sigma = 1 when s2 < 1e-9
+            // sigma = 1 when s2 < 1e-9 (s2 of the unshifted series, 2^2k times this one's)
             const auto at = [&](index_t t) { return static_cast<double>(s.x.data[t * d + l]); };
             ZRunning z;
             if (z_start != nullptr) {
-                z.mu = z_start[2 * l];
-                z.s2 = z_start[2 * l + 1];
+                const int from = static_cast<int>(z_start[z_state_values * l + 2]);  // prepare_shift: k >= from
+                z.mu = std::ldexp(z_start[z_state_values * l], from - k);
+                z.s2 = std::ldexp(z_start[z_state_values * l + 1], 2 * (from - k));
             } else {
                 z.start(at, n);
             }
@@ -179,14 +238,15 @@ void prepare_scaling(RunSeries<T>& s, index_t n, WindowScaling how, const double
                 if (j > 0) z.advance(at(j + n - 1), at(j - 1), n);
                 const auto u = static_cast<std::size_t>(j * d + l);
                 s.off[u] = static_cast<T>(z.mu);
-                s.div[u] = static_cast<T>(z.s2 < 1e-9 ? 1.0 : std::sqrt(z.s2));
+                const double s2 = k == 0 ? z.s2 : std::ldexp(z.s2, 2 * k);  // may overflow to inf: fine here
+                s.div[u] = s2 < 1e-9 ? unit : static_cast<T>(std::sqrt(z.s2));
             }
         } else {
             window_extremes(s.x.data + l, d, len, 0, n - 1, W, s.off.data() + l, s.div.data() + l, d);
             for (index_t j = 0; j < W; ++j) {
                 const auto u = static_cast<std::size_t>(j * d + l);
                 const T range = s.div[u] - s.off[u];
-                s.div[u] = range < T(1e-9) ? T{1} : range;
+                s.div[u] = (k == 0 ? range : std::ldexp(range, k)) < T(1e-9) ? unit : range;
             }
         }
     }
@@ -901,6 +961,17 @@ void check_query(SeriesView<T> query, const RundtwOptions& opt) {
     }
 }
 
+/// A part's z_start: per dimension a finite mu and s2 and an integral shift in [0, 2200] (a shift of
+/// rundtw_z_states is at most ~1100).
+inline void check_z_start(const double* z, index_t dims) {
+    for (index_t l = 0; l < dims; ++l) {
+        const double* v = z + z_state_values * l;
+        if (!std::isfinite(v[0]) || !std::isfinite(v[1]) || !(v[2] >= 0 && v[2] <= 2200) || v[2] != std::floor(v[2])) {
+            throw std::invalid_argument("z_start is not a state of rundtw_z_states (mu, s2, shift per dimension)");
+        }
+    }
+}
+
 template <class T>
 void check_searched(SeriesView<T> query, SeriesView<T> x, const std::string& name) {
     check_series(x, name.c_str());
@@ -953,6 +1024,9 @@ RundtwResult<T> rundtw(SeriesView<T> query, const std::vector<SeriesView<T>>& se
     // Per series two independent O(length) jobs: the scaling of every window, and the data's
     // envelope with the per-window results.
     const int threads = detail::search_threads(total_windows, n, opt.n_jobs);
+    detail::parallel_for(static_cast<index_t>(all.size()), threads, [&](index_t i) {  // before both jobs
+        detail::prepare_shift(all[static_cast<std::size_t>(i)], n, opt.scale);
+    });
     detail::parallel_for(static_cast<index_t>(2 * all.size()), threads, [&](index_t job) {
         auto& s = all[static_cast<std::size_t>(job / 2)];
         if (job % 2 == 0) {
@@ -998,14 +1072,18 @@ RundtwResult<T> rundtw(SeriesView<T> query, SeriesView<T> series, const RundtwOp
 }
 
 /// IncDTW's running z state of the windows of length n of x at the windows `starts` (ascending):
-/// mu and s2 of every dimension, starts.size() x dims x 2 values, the `z_start` of RundtwPart.
+/// mu and s2 of every dimension in the units of the series times 2^-shift, and that shift (the
+/// whole series', detail::series_shift), starts.size() x dims x 3 values: the `z_start` of RundtwPart.
 template <class T>
 std::vector<double> rundtw_z_states(SeriesView<T> x, index_t n, const std::vector<index_t>& starts) {
     if (n < 1 || n > x.length) throw std::invalid_argument("rundtw_z_states: x is shorter than the query");
     const index_t d = x.dims, W = x.length - n + 1;
-    std::vector<double> out(starts.size() * static_cast<std::size_t>(2 * d));
+    constexpr auto per = static_cast<std::size_t>(detail::z_state_values);
+    std::vector<double> out(starts.size() * static_cast<std::size_t>(d) * per);
     for (index_t l = 0; l < d; ++l) {
-        const auto at = [&](index_t t) { return static_cast<double>(x.data[t * d + l]); };
+        const int k = detail::series_shift(x, l, n, WindowScaling::z);
+        // as prepare_shift's copy: the value in T times 2^-k, then in double
+        const auto at = [&](index_t t) { return static_cast<double>(std::ldexp(x.data[t * d + l], -k)); };
         detail::ZRunning z;
         z.start(at, n);
         index_t j = 0;
@@ -1013,8 +1091,10 @@ std::vector<double> rundtw_z_states(SeriesView<T> x, index_t n, const std::vecto
             const index_t target = starts[i];
             if (target < j || target >= W) throw std::invalid_argument("rundtw_z_states: starts must be ascending windows");
             for (; j < target; ++j) z.advance(at(j + n), at(j), n);
-            out[i * static_cast<std::size_t>(2 * d) + static_cast<std::size_t>(2 * l)] = z.mu;
-            out[i * static_cast<std::size_t>(2 * d) + static_cast<std::size_t>(2 * l + 1)] = z.s2;
+            double* o = out.data() + (i * static_cast<std::size_t>(d) + static_cast<std::size_t>(l)) * per;
+            o[0] = z.mu;
+            o[1] = z.s2;
+            o[2] = k;
         }
     }
     return out;
@@ -1047,7 +1127,7 @@ std::vector<RundtwMatch<T>> rundtw_select(std::vector<RundtwMatch<T>> candidates
 /// One part of a search, to run a search on several machines (incdtw.distributed): windows
 /// [first, first + windows) of series `series` of the searched list, given as their observations
 /// (`data`: windows + len(Q) - 1 of them). With z scaling `z_start` is the running state at window
-/// `first` (rundtw_z_states(); 2 x dims values); a part at window 0 needs none. Each part runs on
+/// `first` (rundtw_z_states(); 3 x dims values); a part at window 0 needs none. Each part runs on
 /// its own with opt.n_jobs threads. Together the parts give rundtw()'s result bit for bit:
 ///  * k > 0: search(tau) of every part, in parallel, with tau = the threshold or any bound of the
 ///    k-th distance (the k-th value of a search of some windows): the candidates, whose
@@ -1073,11 +1153,7 @@ class RundtwPart {
         if (opt.scale == WindowScaling::z && first > 0 && z_start == nullptr) {
             throw std::invalid_argument("a part with z scaling after window 0 needs z_start");
         }
-        if (opt.scale == WindowScaling::z && first > 0) {
-            for (index_t i = 0; i < 2 * data.dims; ++i) {
-                if (!std::isfinite(z_start[i])) throw std::invalid_argument("z_start must hold finite values");
-            }
-        }
+        if (opt.scale == WindowScaling::z && first > 0) detail::check_z_start(z_start, data.dims);
         q_ = detail::make_query(query, opt);
         all_.resize(1);
         detail::RunSeries<T>& s = all_[0];
@@ -1085,6 +1161,8 @@ class RundtwPart {
         s.windows = data.length - query.length + 1;
         s.first = first;
         s.series = series;
+        const double* z = opt.scale == WindowScaling::z && first > 0 ? z_start : nullptr;
+        detail::prepare_shift(s, query.length, opt.scale, z);
         detail::prepare_scaling(s, query.length, opt.scale, first > 0 ? z_start : nullptr);
         detail::prepare_envelope(s, q_.radius);
         rule_ = detail::report_rule(opt, q_, std::numeric_limits<index_t>::max());

@@ -81,4 +81,40 @@ void check_matrix(MatrixView<T> mat, MatrixKind kind, index_t window, const char
     }
 }
 
+/// The one check of a state that an incremental computation continues (idtw2vec's gcm_lc, the last
+/// column of idtw's gcm, a restored plane's last column and row): the `len` values v[0], v[stride],
+/// ... (the column or row with index `index` of the alignment) must be costs >= 0 inside the window
+/// band, where +inf is legal (a sum of finite costs can overflow, and the computation from scratch
+/// gives the same +inf), and NaN outside it, as a state computed with this window holds. NaN inside
+/// the band, -inf or a negative value cannot come from a computation; a value outside the band means
+/// another window (or none). Throws std::invalid_argument; `label(j)` names value j in messages.
+template <class T, class Label>
+void check_state_values(const T* v, index_t len, index_t stride, index_t index, index_t window, const Label& label) {
+    const Band band{len, window};
+    const index_t lo = band.lo(index);
+    const index_t hi = band.hi(index);
+    for (index_t j = 0; j < len; ++j) {
+        const T x = v[j * stride];
+        if (j >= lo && j <= hi) {
+            if (!(x >= 0)) {  // NaN, -inf and negative values; +inf passes
+                throw std::invalid_argument(label(j) + " is " + std::to_string(x) +
+                                            " inside the window, where it must be a cost >= 0 (or +inf): the state "
+                                            "does not belong to these series, window and lengths");
+            }
+        } else if (!std::isnan(x)) {
+            throw std::invalid_argument(label(j) + " is " + std::to_string(x) + " outside the window |i - j| <= " +
+                                        std::to_string(window) +
+                                        ", where a state computed with that window holds NaN: it was computed "
+                                        "with another window");
+        }
+    }
+}
+
+/// check_state_values for a contiguous last column or row named `name` (gcm_lc, gcm_lr_new, ...).
+template <class T>
+void check_state_vector(const T* v, index_t len, index_t index, index_t window, const char* name) {
+    check_state_values(v, len, 1, index, window,
+                       [name](index_t j) { return std::string(name) + "[" + std::to_string(j) + "]"; });
+}
+
 }  // namespace incdtw::detail

@@ -136,7 +136,7 @@ void extend_columns_impl(index_t n, index_t m, index_t o, const Cost& cost, inde
 /// Fills columns m .. m+o-1 of the row-major n x (m+o) matrices `gcm` and `dm`, whose first m
 /// columns hold an alignment of the same rows (NaN / 0 outside the window). `cost.row(i)(k)` is the
 /// cost of row i and new column k (0 <= k < o). Only column m-1 of the old part is read.
-/// Preconditions: n, m, o >= 1, the alignment n x (m+o) is feasible, column m-1 finite in its band.
+/// Preconditions: n, m, o >= 1, the alignment n x (m+o) is feasible, column m-1 >= 0 (or +inf) in its band.
 template <class T, class Cost>
 void extend_columns(index_t n, index_t m, index_t o, const Cost& cost, StepPattern step, index_t window, T* gcm,
                     std::int8_t* dm) {
@@ -145,39 +145,6 @@ void extend_columns(index_t n, index_t m, index_t o, const Cost& cost, StepPatte
     } else {
         extend_columns_impl<StepPattern::symmetric1>(n, m, o, cost, window, gcm, dm);
     }
-}
-
-/// Throws std::invalid_argument unless the `len` values v[0], v[stride], ... (one column or row of
-/// a gcm: the one with index `index` of the alignment) are finite and >= 0 inside the window band
-/// and NaN outside it, as a state computed with this window holds. So a state from another window
-/// (or none) is refused instead of mixing two alignments. `label(j)` names value j in messages.
-template <class T, class Label>
-void check_state_values(const T* v, index_t len, index_t stride, index_t index, index_t window, const Label& label) {
-    const Band band{len, window};
-    const index_t lo = band.lo(index);
-    const index_t hi = band.hi(index);
-    for (index_t j = 0; j < len; ++j) {
-        const T x = v[j * stride];
-        if (j >= lo && j <= hi) {
-            if (!(x >= 0) || !std::isfinite(x)) {
-                throw std::invalid_argument(label(j) + " is " + std::to_string(x) +
-                                            " inside the window, where it must be a finite cost >= 0: the state "
-                                            "does not belong to these series, window and lengths");
-            }
-        } else if (!std::isnan(x)) {
-            throw std::invalid_argument(label(j) + " is " + std::to_string(x) + " outside the window |i - j| <= " +
-                                        std::to_string(window) +
-                                        ", where a state computed with that window holds NaN: it was computed "
-                                        "with another window");
-        }
-    }
-}
-
-/// check_state_values for a contiguous last column or row named `name` (gcm_lc, gcm_lr_new, ...).
-template <class T>
-void check_state_vector(const T* v, index_t len, index_t index, index_t window, const char* name) {
-    check_state_values(v, len, 1, index, window,
-                       [name](index_t j) { return std::string(name) + "[" + std::to_string(j) + "]"; });
 }
 
 }  // namespace incdtw::detail
