@@ -233,8 +233,11 @@ def test_rundtw_select_and_z_start_from_elsewhere():
     assert values.tolist() == [1.0, 2.0] and positions.tolist() == [5, 9]
     x = np.cumsum(np.random.default_rng(1).normal(size=100))
     z = {**OPTS, "scale": "z"}
-    with pytest.raises(ValueError, match="z_start must hold finite values"):
-        _core.rundtw_part("search", x[:12], x[20:], first=20, series=0, z_start=np.array([0.0, np.inf]), **z)
+    with pytest.raises(ValueError, match="z_start must hold 3 x dims values"):
+        _core.rundtw_part("search", x[:12], x[20:], first=20, series=0, z_start=np.array([0.0, 1.0]), **z)
+    for bad in ([0.0, np.inf, 0.0], [np.nan, 1.0, 0.0], [0.0, 1.0, -1.0], [0.0, 1.0, 0.5], [0.0, 1.0, 1e9]):
+        with pytest.raises(ValueError, match="z_start is not a state of rundtw_z_states"):
+            _core.rundtw_part("search", x[:12], x[20:], first=20, series=0, z_start=np.array(bad), **z)
     with pytest.raises(ValueError, match="search\\(\\) is for k > 0"):  # was a segfault
         _core.rundtw_part("search", x[:12], x, first=0, series=0, **{**OPTS, "k": 0})
     with pytest.raises(ValueError, match="tau must be >= 0"):
