@@ -396,7 +396,7 @@ std::vector<PartInputs<T>> record_parts(const Series<T>& q, const std::vector<Se
             in.first = b;
             in.series = static_cast<index_t>(si);
             if (o.scale == WindowScaling::z) {
-                const auto d2 = static_cast<std::size_t>(2 * xs[si].dims);
+                const auto d2 = static_cast<std::size_t>(incdtw::detail::z_state_values * xs[si].dims);
                 const auto at = z.begin() + static_cast<std::ptrdiff_t>(c * d2);
                 in.z.assign(at, at + static_cast<std::ptrdiff_t>(d2));
             }
@@ -638,7 +638,7 @@ TEST_CASE("RundtwPart: what a part takes from elsewhere is checked") {
     // the other inputs from elsewhere: z_start, first, tau, the candidates of rundtw_select
     RundtwOptions z;
     z.scale = WindowScaling::z;
-    const double bad_z[2] = {0.0, std::nan("")};
+    const double bad_z[3] = {0.0, std::nan(""), 0.0};  // (mu, s2, shift)
     CHECK_THROWS_AS(incdtw::RundtwPart<double>(q.view(), xs[0].view(), 5, 0, z, bad_z), std::invalid_argument);
     CHECK_THROWS_AS(incdtw::RundtwPart<double>(q.view(), xs[0].view(), std::numeric_limits<index_t>::max() - 5, 0, o),
                     std::invalid_argument);
