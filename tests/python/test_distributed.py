@@ -4,6 +4,7 @@ empty input, a closed client."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import warnings
@@ -36,6 +37,18 @@ def kill_a_worker(client) -> str:
     dead = nanny.worker_address
     nanny.process.process.kill()
     return dead
+
+
+@contextlib.contextmanager
+def replicas_kept(client):
+    """Dask's active memory manager (every 2 s) drops the extra copies of scattered data that
+    fewer than two tasks still need, so a killed worker may take a block's last copy (README);
+    the kill tests stop it while they run."""
+    client.amm.stop()
+    try:
+        yield
+    finally:
+        client.amm.start()
 
 
 def wait_for_replacement(client, dead: str) -> None:
@@ -80,6 +93,11 @@ def test_the_current_client_is_used(client):
 
 
 def test_a_worker_killed_mid_run_still_gives_the_whole_result(client):
+    with replicas_kept(client):
+        dismat_survives_a_kill(client)
+
+
+def dismat_survives_a_kill(client):
     X, _ = incdtw.datasets.warped_classes(n_per_class=40, length=128, seed=5)  # 160 series, 12,720 pairs
     want = incdtw.dtw_dismat(X, n_jobs=1).dismat
     result = {}
@@ -203,13 +221,8 @@ def test_rundtw_float32_multivariate(client):
 
 def test_rundtw_a_worker_killed_mid_run_still_gives_the_whole_result(client):
     client.wait_for_workers(2, timeout=30)
-    # Dask's active memory manager drops the extra copies of a chunk that only one task still
-    # needs (every 2 s): with it running a dead worker may take a chunk's last copy (README)
-    client.amm.stop()
-    try:
+    with replicas_kept(client):
         rundtw_survives_a_kill(client)
-    finally:
-        client.amm.start()
 
 
 def rundtw_survives_a_kill(client):
