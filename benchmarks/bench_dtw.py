@@ -531,7 +531,7 @@ def search(ctx: Context) -> None:
 def dask_cluster(ctx: Context) -> None:
     """incdtw.distributed on a LocalCluster of single-threaded worker processes (n_jobs=1 in each):
     2 workers against 1 (the ratio column: 1-worker time / 2-worker time), and the local function
-    with n_jobs=1. A distance matrix of 2,000 random walks of 128 (issue 8's goal: 1.8x), the same
+    with n_jobs=1. A distance matrix of 2,000 random walks of 128 (the goal: 1.8x), the same
     in tiles of 25 series (the per-tile overhead), and rundtw over 1,000,000 points with and without
     k. On a 2-core machine the scheduler and this process share the cores with the workers."""
     try:

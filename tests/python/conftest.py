@@ -23,7 +23,7 @@ def _levels() -> tuple[str, ...]:
 @pytest.fixture(scope="session", autouse=True, params=_levels())
 def simd_level(request):
     """Every test runs once per SIMD level this CPU supports (scalar, avx2, avx512): the whole
-    suite, oracle cases included, must pass on each dispatch path (issue 6)."""
+    suite, oracle cases included, must pass on each dispatch path."""
     import incdtw
 
     previous = incdtw.simd_level()

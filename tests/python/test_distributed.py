@@ -18,25 +18,39 @@ import incdtw  # noqa: E402
 from incdtw import distributed as idist  # noqa: E402
 
 
+def local_cluster():
+    return distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                    scheduler_port=0, host="127.0.0.1")
+
+
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", scheduler_port=0,
-                                       host="127.0.0.1")
+    cluster = local_cluster()
     c = distributed.Client(cluster)
     yield c
     c.close()
     cluster.close()
 
 
-def kill_a_worker(client) -> str:
-    """Kills one worker process (its nanny starts a new one); returns its address for
-    wait_for_replacement(), which returns once the scheduler has dropped the dead worker and the
-    new one has joined: a scatter in between would go to the one survivor only, and killing that
-    one next would lose data that cannot be recomputed."""
+@pytest.fixture
+def doomed_client(simd_level):
+    """A cluster of its own for a test that kills a worker: a nanny may close itself while it
+    restarts the killed process, and the other tests must not depend on that race. The workers
+    run their own SIMD level, so the test runs once."""
+    if simd_level != incdtw.max_simd_level():
+        pytest.skip("the workers' processes do not depend on this process's SIMD level")
+    cluster = local_cluster()
+    c = distributed.Client(cluster)
+    c.wait_for_workers(2, timeout=30)
+    yield c
+    c.close()
+    cluster.close()
+
+
+def kill_a_worker(client) -> None:
+    """Kills one worker process (its nanny may start a new one)."""
     nanny = next(iter(client.cluster.workers.values()))
-    dead = nanny.worker_address
     nanny.process.process.kill()
-    return dead
 
 
 @contextlib.contextmanager
@@ -49,16 +63,6 @@ def replicas_kept(client):
         yield
     finally:
         client.amm.start()
-
-
-def wait_for_replacement(client, dead: str) -> None:
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        workers = client.scheduler_info()["workers"]
-        if len(workers) >= 2 and dead not in workers:
-            return
-        time.sleep(0.05)
-    raise AssertionError("the killed worker was not replaced")
 
 
 def same_bits(a, b) -> bool:
@@ -92,9 +96,9 @@ def test_the_current_client_is_used(client):
     assert same_bits(idist.dtw_dismat(X).dismat, incdtw.dtw_dismat(X).dismat)  # default_client()
 
 
-def test_a_worker_killed_mid_run_still_gives_the_whole_result(client):
-    with replicas_kept(client):
-        dismat_survives_a_kill(client)
+def test_a_worker_killed_mid_run_still_gives_the_whole_result(doomed_client):
+    with replicas_kept(doomed_client):
+        dismat_survives_a_kill(doomed_client)
 
 
 def dismat_survives_a_kill(client):
@@ -110,11 +114,10 @@ def dismat_survives_a_kill(client):
     deadline = time.time() + 30
     while not any(client.processing().values()) and time.time() < deadline:  # tiles are running
         time.sleep(0.01)
-    dead = kill_a_worker(client)
+    kill_a_worker(client)
     thread.join(timeout=120)
     assert not thread.is_alive()
     assert same_bits(result["d"], want)
-    wait_for_replacement(client, dead)
 
 
 def test_bad_input_gives_the_local_errors(client):
@@ -219,10 +222,9 @@ def test_rundtw_float32_multivariate(client):
         assert same_search(idist.rundtw(Q, C, client=client, chunk=900, **kw), incdtw.rundtw(Q, C, **kw))
 
 
-def test_rundtw_a_worker_killed_mid_run_still_gives_the_whole_result(client):
-    client.wait_for_workers(2, timeout=30)
-    with replicas_kept(client):
-        rundtw_survives_a_kill(client)
+def test_rundtw_a_worker_killed_mid_run_still_gives_the_whole_result(doomed_client):
+    with replicas_kept(doomed_client):
+        rundtw_survives_a_kill(doomed_client)
 
 
 def rundtw_survives_a_kill(client):
@@ -240,11 +242,10 @@ def rundtw_survives_a_kill(client):
     deadline = time.time() + 30
     while not any(client.processing().values()) and time.time() < deadline:
         time.sleep(0.01)
-    dead = kill_a_worker(client)
+    kill_a_worker(client)
     thread.join(timeout=180)
     assert not thread.is_alive()
     assert same_search(result["r"], want)
-    wait_for_replacement(client, dead)
 
 
 def test_rundtw_with_a_closed_client_is_a_clear_error():

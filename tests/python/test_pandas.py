@@ -1,4 +1,4 @@
-"""pandas input (issue 7): a Series is a univariate series (its values), a DataFrame a
+"""pandas input: a Series is a univariate series (its values), a DataFrame a
 multivariate one (length, dims) with one column per dimension, wherever a series is accepted;
 collections are lists of them. Results equal those of the numpy values, bit for bit."""
 

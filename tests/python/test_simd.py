@@ -1,4 +1,4 @@
-"""The SIMD kernels and their runtime dispatch (issue 6).
+"""The SIMD kernels and their runtime dispatch.
 
 conftest.py runs the whole suite once per level this CPU supports. The tests here make sure the
 vector kernels are really exercised (series long enough for the one-pair kernel, groups of pairs

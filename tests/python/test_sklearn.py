@@ -1,4 +1,4 @@
-"""incdtw.sklearn (issue 7): KNeighborsDTWClassifier against brute-force k-NN on dtw_cdist
+"""incdtw.sklearn: KNeighborsDTWClassifier against brute-force k-NN on dtw_cdist
 distances and in scikit-learn's machinery; pairwise_dtw and dtw_dismat for clustering; n_jobs as
 scikit-learn reads it."""
 
