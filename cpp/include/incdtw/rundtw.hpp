@@ -31,6 +31,7 @@
 #include "detail/cost.hpp"
 #include "detail/knn.hpp"
 #include "detail/parallel.hpp"
+#include "detail/pruned.hpp"
 #include "detail/recurrence.hpp"
 #include "detail/sliding.hpp"
 #include "lower_bound.hpp"
@@ -389,8 +390,8 @@ class WindowTests {
             y = y_.data();
         }
         return visit_series_cost(q_.q.data(), y, d, q_.method, [&](const auto& cost) {
-            return sweep_distance_into<T>(n, n, cost, q_.step, q_.window, static_cast<double>(thr), buf_.data(),
-                                          row_thr);
+            if (row_thr != nullptr) return sweep_pruned<T>(n, n, cost, q_.step, q_.window, thr, row_thr, buf_.data());
+            return sweep_distance_into<T>(n, n, cost, q_.step, q_.window, static_cast<double>(thr), buf_.data());
         });
     }
 
