@@ -125,7 +125,7 @@ static std::vector<size_t> nn1(const std::vector<F> &train, size_t ntrain, const
         if constexpr (COUNT) { ++st.webb; }
         continue;
       }
-      auto cfun = [&](size_t i, size_t j) {
+      auto cfun = [tq, tc, &cells](size_t i, size_t j) {
         if constexpr (COUNT) { ++cells; }
         return tu::ad2<F>(tq[i], tc[j]);
       };
@@ -197,6 +197,7 @@ class Row:
     tempo_cells: Optional[float] = None  # DTW cells tempo evaluated / cells
     knn_s: Optional[float] = None  # incdtw.dtw_knn, when the package has it
     knn_same: Optional[bool] = None
+    knn_ratio: Optional[float] = None  # tempo seconds / dtw_knn seconds
 
     @property
     def window(self) -> str:
@@ -349,6 +350,8 @@ def run_set(name: str, data: tuple, args: argparse.Namespace, tempo: Optional[Te
             row.same_nn = bool(np.array_equal(r["nn"], nn)) and r["same_as_counted"] == 1
             row.tempo_keogh_pruned, row.tempo_webb_pruned = r["keogh_pruned"] / pairs, r["webb_pruned"] / pairs
             row.tempo_dtw_abandoned, row.tempo_cells = r["dtw_abandoned"] / pairs, r["cells"] / row.cells
+            if row.knn_s is not None:
+                row.knn_ratio = r["seconds"] / row.knn_s
         rows.append(row)
         print(f"  {name} ws={ws}: incdtw {t:.4f} s" + ("" if row.tempo_s is None else f", tempo {row.tempo_s:.4f} s"),
               flush=True)
@@ -374,7 +377,8 @@ def print_table(rows: list[Row]) -> None:
         if r.same_nn is not None:
             checks.append(f"same neighbours: {r.same_nn}")
         if r.knn_s is not None:
-            checks.append(f"dtw_knn {r.knn_s:.4f} s, same: {r.knn_same}")
+            vs = "" if r.knn_ratio is None else f", tempo / dtw_knn {r.knn_ratio:.2f}x"
+            checks.append(f"dtw_knn {r.knn_s:.4f} s{vs}, same: {r.knn_same}")
         ratio = "" if r.ratio is None else f"{r.ratio:6.2f}x"
         window = "none" if r.ws is None else f"ws={r.ws}"
         print(f"{r.dataset:17s} {f'{r.ntrain} x {r.ntest} x {r.length}':>22s} {window:>10s} {r.incdtw_s:9.4f} "
@@ -392,6 +396,9 @@ def print_table(rows: list[Row]) -> None:
             ratios = [r.ratio for r in with_tempo if r.window == window]
             if ratios:
                 print(f"geometric mean tempo / incdtw, {window} window: {geomean(ratios):.2f}x over {len(ratios)} sets")
+            knn = [r.knn_ratio for r in with_tempo if r.window == window and r.knn_ratio is not None]
+            if knn:
+                print(f"geometric mean tempo / dtw_knn, {window} window: {geomean(knn):.2f}x over {len(knn)} sets")
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -436,7 +443,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                 continue
             got = load(name, args.ucr_dir)
             if got is None:
-                where = args.ucr_dir or aeon_data_dir() or "aeon (not installed)"
+                where = args.ucr_dir or aeon_data_dir() or "aeon's data (aeon not installed; or give --ucr-dir)"
                 print(f"  {name}: not found in {where}, skipped")
                 continue
             X, y, T, z, source = got
@@ -445,7 +452,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     finally:
         if tempo is not None:
             tempo.close()
-    print_table(rows)
+    if rows:
+        print_table(rows)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump([asdict(r) for r in rows], f, indent=1)
