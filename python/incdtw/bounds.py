@@ -93,8 +93,10 @@ def lowerbound_tube(Q: Any, ws: int, scale: str = "z") -> np.ndarray:
     """The envelope of Q for a Sakoe-Chiba window (IncDTW's ``lowerbound_tube``).
 
     Q is scaled first (``scale="z"`` or ``"01"``; ``"none"``: as it is). Row ``i`` holds the minimum
-    and maximum of Q over rows ``i - ws .. i + ws - 1`` (IncDTW's window; its upper end is exclusive;
-    ``ws = 0``: Q's own row).
+    and maximum of Q over rows ``i - ws .. i + ws`` (clipped to Q; ``ws = 0``: Q's own row), the rows
+    the Sakoe-Chiba window ``|i - j| <= ws`` lets row ``i`` of C align with, so that
+    :func:`lowerbound` bounds DTW with that window. IncDTW's envelope stops at row ``i + ws - 1``
+    and is no bound for the window ``ws``; incdtw deliberately differs there.
 
     Returns
     -------
@@ -105,9 +107,9 @@ def lowerbound_tube(Q: Any, ws: int, scale: str = "z") -> np.ndarray:
     --------
     >>> import incdtw
     >>> incdtw.lowerbound_tube([1.0, 3.0, 2.0, 0.0], ws=1, scale="none")
-    array([[1., 1.],
+    array([[1., 3.],
            [1., 3.],
-           [2., 3.],
+           [0., 3.],
            [0., 2.]])
     """
     v.check_choice(scale, "scale", _SCALES)
@@ -135,11 +137,14 @@ def lowerbound(
     ``norm2`` each row's Euclidean norm of them, ``norm2_square`` their squares (one dimension:
     ``|e|`` for norm1 and norm2, ``e**2`` for norm2_square).
 
-    IncDTW's envelope covers rows ``i - ws .. i + ws - 1``, one row short of the window
-    ``|i - j| <= ws``: the bound never exceeds the DTW distance (either step pattern) of Q and a C
-    not longer than Q with the window ``ws - 1`` (``Q=[0, 0, 5, 5]``, ``C=[0, 5, 5, 5]``, ``ws=1``:
-    bound 5, symmetric1 DTW with ``ws=1`` is 0). Build the envelope with ``ws + 1`` to bound DTW
-    with window ``ws``.
+    The envelope covers rows ``i - ws .. i + ws`` of Q (:func:`lowerbound_tube`), so the bound never
+    exceeds the DTW distance of Q and a C not longer than Q with any window up to ``ws`` (also
+    ``ws`` itself), for every ``dist_method`` and both step patterns (``symmetric2`` counts diagonal
+    steps twice, which only adds); for ``ws >= len(Q) - 1`` also without a window. The bound is of
+    the DTW distance, not of its normalized value. IncDTW's envelope stops at row ``i + ws - 1`` and
+    is no bound for the window ``ws`` (``Q=[0, 0, 5, 5]``, ``C=[0, 5, 5, 5]``, ``ws=1``: IncDTW's
+    bound is 5, the symmetric1 DTW with ``ws=1`` is 0; incdtw's bound is 0): incdtw deliberately
+    differs from IncDTW there.
 
     Parameters
     ----------

@@ -1,6 +1,7 @@
 // Tests of incdtw/scaling.hpp (scale) and incdtw/lower_bound.hpp (lowerbound_tube, lowerbound):
-// against brute force written from API.md 9 and 11, and the lower-bound property
-// lowerbound(C, lowerbound_tube(Q, ws)) <= DTW(Q, C) where it must hold.
+// against brute force written from API.md 9 and 11 (with incdtw's envelope [i - ws, i + ws],
+// DEVIATIONS.md 11), and the lower-bound property lowerbound(C, lowerbound_tube(Q, ws)) <= DTW(Q, C)
+// for every window up to ws.
 #include "incdtw/lower_bound.hpp"
 #include "incdtw/scaling.hpp"
 
@@ -83,15 +84,17 @@ std::vector<T> scaled(const std::vector<T>& x, const ScaleOptions& opt) {
     return incdtw::scale(incdtw::view(x), opt);
 }
 
-/// Brute-force envelope: min / max over rows [i - ws, i + ws - 1] clipped to the series, [i, i] for
-/// ws = 0; columns (L_1, U_1, L_2, U_2, ...).
+/// Brute-force envelope: min / max over rows [i - ws, i + ws] clipped to the series ([i, i] for
+/// ws = 0); columns (L_1, U_1, L_2, U_2, ...). `incdtw_window`: IncDTW's [i - ws, i + ws - 1]
+/// instead, which is no lower bound for the window ws (kept to show that below).
 template <class T>
-std::vector<T> naive_tube(const Series<T>& q, index_t ws) {
+std::vector<T> naive_tube(const Series<T>& q, index_t ws, bool incdtw_window = false) {
     const index_t n = q.length, d = q.dims;
+    const index_t above = incdtw_window && ws > 0 ? ws - 1 : ws;
     std::vector<T> out(static_cast<std::size_t>(n * 2 * d));
     for (index_t i = 0; i < n; ++i) {
-        const index_t a = ws == 0 ? i : std::max<index_t>(0, i - ws);
-        const index_t b = ws == 0 ? i : (ws >= n ? n - 1 : std::min(n - 1, i + ws - 1));
+        const index_t a = ws >= n ? 0 : std::max<index_t>(0, i - ws);
+        const index_t b = above >= n ? n - 1 : std::min(n - 1, i + above);
         for (index_t l = 0; l < d; ++l) {
             T lo = q.at(a, l), hi = q.at(a, l);
             for (index_t t = a; t <= b; ++t) {
@@ -333,11 +336,13 @@ TEST_CASE_TEMPLATE("lowerbound_tube: hand examples", T, float, double) {
     CHECK(t0.rows == 5);
     CHECK(t0.cols == 2);
     CHECK(t0.data == std::vector<T>{1, 1, 5, 5, 2, 2, 4, 4, 3, 3});
-    // ws = 1: rows [i - 1, i].
-    CHECK(tube(1).data == std::vector<T>{1, 1, 1, 5, 2, 5, 2, 4, 3, 4});
-    // ws = 2: rows [i - 2, i + 1].
+    // ws = 1: rows [i - 1, i + 1] (IncDTW's [i - 1, i] would give 1 1, 1 5, 2 5, 2 4, 3 4).
+    CHECK(tube(1).data == std::vector<T>{1, 5, 1, 5, 2, 5, 2, 4, 3, 4});
+    // ws = 2: rows [i - 2, i + 2].
     CHECK(tube(2).data == std::vector<T>{1, 5, 1, 5, 1, 5, 2, 5, 2, 4});
-    for (const index_t ws : {index_t{5}, index_t{6}, std::numeric_limits<index_t>::max()}) {
+    // ws = 3: rows [i - 3, i + 3], the last row misses only Q[0].
+    CHECK(tube(3).data == std::vector<T>{1, 5, 1, 5, 1, 5, 1, 5, 2, 5});
+    for (const index_t ws : {index_t{4}, index_t{5}, index_t{6}, std::numeric_limits<index_t>::max()}) {
         CHECK(tube(ws).data == std::vector<T>{1, 5, 1, 5, 1, 5, 1, 5, 1, 5});
     }
     // Two dimensions: columns (L1, U1, L2, U2).
@@ -345,7 +350,7 @@ TEST_CASE_TEMPLATE("lowerbound_tube: hand examples", T, float, double) {
     const Matrix<T> m = incdtw::lowerbound_tube(q2.view(), 1);
     CHECK(m.rows == 5);
     CHECK(m.cols == 4);
-    CHECK(m.data == std::vector<T>{1, 1, 0, 0, 1, 5, -1, 0, 2, 5, -1, 3, 2, 4, 3, 3, 3, 4, -2, 3});
+    CHECK(m.data == std::vector<T>{1, 5, -1, 0, 1, 5, -1, 3, 2, 5, -1, 3, 2, 4, -2, 3, 3, 4, -2, 3});
     // One observation.
     const auto one = make_series<T>({T(2.5)});
     for (const index_t ws : {0, 1, 3}) CHECK(incdtw::lowerbound_tube(one.view(), ws).data == std::vector<T>{2.5, 2.5});
@@ -384,7 +389,7 @@ TEST_CASE_TEMPLATE("lowerbound_tube: errors", T, float, double) {
 
 TEST_CASE_TEMPLATE("lowerbound: hand examples", T, float, double) {
     const auto q = make_series<T>({1, 5, 2, 4, 3});
-    const Matrix<T> tube = incdtw::lowerbound_tube(q.view(), 1);  // L 1 1 2 2 3, U 1 5 5 4 4
+    const Matrix<T> tube = incdtw::lowerbound_tube(q.view(), 1);  // L 1 1 2 2 3, U 5 5 5 4 4
     // Excesses 2, 1, 0, 0, 3.
     const auto c = make_series<T>({-1, 6, 3, 4, 7});
     CHECK(incdtw::lowerbound(c.view(), tube.view(), DistMethod::norm1) == T(6));
@@ -397,10 +402,11 @@ TEST_CASE_TEMPLATE("lowerbound: hand examples", T, float, double) {
     const auto inside = make_series<T>({1, 3, 5, 2, 4});
     CHECK(incdtw::lowerbound(inside.view(), tube.view(), DistMethod::norm1) == T(0));
 
-    // Two dimensions: excesses (1, 1), (0, 2), (0, 2), (0, 0), (0, 0).
+    // Two dimensions: bands (1..5, -1..0), (1..5, -1..3), (2..5, -1..3), (2..4, -2..3), (3..4, -2..3),
+    // excesses (1, 1), (0, 2), (0, 2), (0, 0), (0, 0).
     const auto q2 = make_series<T>({1, 0, 5, -1, 2, 3, 4, 3, 3, -2}, 2);
     const Matrix<T> tube2 = incdtw::lowerbound_tube(q2.view(), 1);
-    const auto c2 = make_series<T>({0, 1, 5, 2, 2, -3, 4, 3, 3, 3}, 2);
+    const auto c2 = make_series<T>({0, 1, 5, 5, 2, -3, 4, 3, 3, 3}, 2);
     CHECK(incdtw::lowerbound(c2.view(), tube2.view(), DistMethod::norm1) == T(6));
     CHECK(incdtw::lowerbound(c2.view(), tube2.view(), DistMethod::norm2_square) == T(10));
     CHECK(incdtw::lowerbound(c2.view(), tube2.view(), DistMethod::norm2) == static_cast<T>(4.0 + std::sqrt(2.0)));
@@ -452,22 +458,19 @@ TEST_CASE_TEMPLATE("lowerbound: errors", T, float, double) {
 
 // ---- the lower-bound property ------------------------------------------------------------------
 //
-// Every column j of C is matched by a warping path to some row i of Q with |i - j| <= window. The
-// envelope of row j covers Q's rows [j - ws, j + ws - 1] (ws >= 1; [j, j] for ws = 0), so when
-// every admissible i lies in it, each C[j] pays at least its distance to the band and
+// Every row j of C is matched by a warping path to some row i of Q with |i - j| <= window. The
+// envelope of row j covers Q's rows [j - ws, j + ws] (clipped), so for window <= ws every
+// admissible i lies in it, each C[j] pays at least its distance to the band and
 // lowerbound(C, tube(Q, ws)) <= DTW(Q, C) for both step patterns (symmetric2 only adds weight) and
-// every cost (each |q_l - c_l| >= e_l). That is the case for
-//   * ws >= 1 and window <= ws - 1 (so n - m <= ws - 1), C not longer than Q;
-//   * ws = 0 and window 0 (n = m): the diagonal path, where symmetric1 / norm1 gives equality;
-//   * ws >= n: the envelope is Q's global range, any window (also none).
-// It does not hold for window = ws (the envelope is asymmetric: row j + ws is not in it) nor for
-// no window with ws < n.
+// every cost (each |q_l - c_l| >= e_l), C not longer than Q (feasible: n - m <= window). For
+// ws >= n - 1 the envelope is Q's global range: any window, also none. ws = 0 with window 0 is the
+// diagonal path, where symmetric1 / norm1 gives equality. IncDTW's envelope [j - ws, j + ws - 1]
+// misses row j + ws and bounds only window ws - 1 (shown below).
 
 namespace {
 
 template <class T>
-void check_bound(const Series<T>& q, const Series<T>& c, index_t ws, const DtwOptions& opt) {
-    const Matrix<T> tube = incdtw::lowerbound_tube(q.view(), ws);
+void check_bound(const Series<T>& q, const Series<T>& c, const Matrix<T>& tube, const DtwOptions& opt) {
     const T d = incdtw::dtw_distance(q.view(), c.view(), opt).distance;
     const T lb = incdtw::lowerbound(c.view(), tube.view(), opt.dist_method);
     // Both sides are sums of the same kind of terms; allow the rounding of ~n additions.
@@ -475,31 +478,48 @@ void check_bound(const Series<T>& q, const Series<T>& c, index_t ws, const DtwOp
     CHECK(static_cast<double>(lb) <= static_cast<double>(d) * (1.0 + slack) + 1e-300);
 }
 
+template <class T>
+void check_bound(const Series<T>& q, const Series<T>& c, index_t ws, const DtwOptions& opt) {
+    check_bound(q, c, incdtw::lowerbound_tube(q.view(), ws), opt);
+}
+
+/// IncDTW's envelope [i - ws, i + ws - 1] as a tube.
+template <class T>
+Matrix<T> incdtw_tube(const Series<T>& q, index_t ws) {
+    Matrix<T> tube(q.length, 2 * q.dims, T{0});
+    tube.data = naive_tube(q, ws, true);
+    return tube;
+}
+
 }  // namespace
 
-TEST_CASE_TEMPLATE("lowerbound: never above DTW when the window is at most ws - 1", T, float, double) {
+TEST_CASE_TEMPLATE("lowerbound: never above DTW with any window up to ws, window = ws included", T, float, double) {
     std::mt19937 rng(161803u);
-    for (int t = 0; t < 400; ++t) {
+    for (int t = 0; t < 600; ++t) {
         const index_t n = random_index(rng, 1, 40);
-        const index_t ws = random_index(rng, 1, n + 2);
-        const index_t m = random_index(rng, std::max<index_t>(1, n - ws + 1), n);  // n - m <= ws - 1
+        const index_t ws = random_index(rng, 0, n + 2);
+        // A third of the cases with equal lengths, the others C not longer than Q and n - m <= ws.
+        const index_t m = t % 3 == 0 ? n : random_index(rng, std::max<index_t>(1, n - ws), n);
         const index_t dims = random_index(rng, 1, 3);
-        const bool ints = t % 3 == 0;
+        const bool ints = t % 4 == 0;
         const Series<T> q = random_series<T>(rng, n, dims, ints);
         const Series<T> c = random_series<T>(rng, m, dims, ints);
+        const Matrix<T> tube = incdtw::lowerbound_tube(q.view(), ws);
         DtwOptions opt;
-        opt.window = random_index(rng, n - m, ws - 1);
         opt.step_pattern = t % 2 == 0 ? StepPattern::symmetric1 : StepPattern::symmetric2;
-        for (const DistMethod method : {DistMethod::norm1, DistMethod::norm2, DistMethod::norm2_square}) {
-            opt.dist_method = method;
-            INFO("case ", t, ": n=", n, " m=", m, " dims=", dims, " ws=", ws, " window=", opt.window,
-                 " method=", static_cast<int>(method), " step=", static_cast<int>(opt.step_pattern));
-            check_bound(q, c, ws, opt);
+        for (const index_t window : {ws, random_index(rng, n - m, ws)}) {
+            opt.window = window;
+            for (const DistMethod method : {DistMethod::norm1, DistMethod::norm2, DistMethod::norm2_square}) {
+                opt.dist_method = method;
+                INFO("case ", t, ": n=", n, " m=", m, " dims=", dims, " ws=", ws, " window=", opt.window,
+                     " method=", static_cast<int>(method), " step=", static_cast<int>(opt.step_pattern));
+                check_bound(q, c, tube, opt);
+            }
         }
     }
 }
 
-TEST_CASE_TEMPLATE("lowerbound: ws = 0 with window 0 (equality for symmetric1 / norm1), ws >= n with any window",
+TEST_CASE_TEMPLATE("lowerbound: ws = 0 with window 0 (equality for symmetric1 / norm1), ws >= n - 1 with any window",
                    T, float, double) {
     std::mt19937 rng(271828u);
     for (int t = 0; t < 300; ++t) {
@@ -524,42 +544,60 @@ TEST_CASE_TEMPLATE("lowerbound: ws = 0 with window 0 (equality for symmetric1 / 
                                 static_cast<double>(incdtw::dtw_distance(q.view(), same_length.view(), opt).distance),
                                 64.0 * static_cast<double>(n) * std::numeric_limits<T>::epsilon()));
                 }
-                // ws >= n: the global range of Q; any feasible window, also none.
+                // ws >= n - 1: the global range of Q; any feasible window, also none.
                 const index_t m = random_index(rng, 1, n);
                 const Series<T> c = random_series<T>(rng, m, dims, ints);
                 for (const index_t window : {index_t{-1}, n - m, n - m + random_index(rng, 0, 5)}) {
                     opt.window = window;
-                    check_bound(q, c, n, opt);
-                    check_bound(q, c, n + random_index(rng, 1, 5), opt);
+                    check_bound(q, c, std::max<index_t>(n - 1, 0), opt);
+                    check_bound(q, c, n + random_index(rng, 0, 5), opt);
                 }
             }
         }
     }
 }
 
-TEST_CASE_TEMPLATE("lowerbound: the envelope is asymmetric, so window = ws can exceed DTW", T, float, double) {
-    // ws = 1: the envelope of row j covers Q's rows j - 1 and j. DTW with window 1 matches C[1] to
-    // Q[2] and C[0] to Q[1]: path (0,0) (1,0) (2,1) (2,2), cost 0; the bound charges C[1] = 10 against
-    // the band [0, 0] of Q[0..1].
+TEST_CASE_TEMPLATE("lowerbound: IncDTW's envelope exceeds DTW with window ws, incdtw's does not", T, float, double) {
+    // ws = 1. DTW with window 1 matches C[1] to Q[2] and C[0] to Q[1]: path (0,0) (1,0) (2,1) (2,2),
+    // cost 0. IncDTW's envelope of row 1 covers Q[0..1] = [0, 0] and charges C[1] = 10 against it;
+    // incdtw's covers Q[0..2] = [0, 10].
     const auto q = make_series<T>({0, 0, 10});
     const auto c = make_series<T>({0, 10, 10});
-    const Matrix<T> tube = incdtw::lowerbound_tube(q.view(), 1);
-    const T lb = incdtw::lowerbound(c.view(), tube.view(), DistMethod::norm1);
-    CHECK(lb == T(10));
     DtwOptions opt;
     opt.window = 1;
     for (const StepPattern step : {StepPattern::symmetric1, StepPattern::symmetric2}) {
         opt.step_pattern = step;
         CHECK(incdtw::dtw_distance(q.view(), c.view(), opt).distance == T(0));
     }
-    // With window 0 (= ws - 1) the bound holds: DTW is the diagonal 0 + 10 + 0.
+    CHECK(incdtw::lowerbound(c.view(), incdtw_tube(q, 1).view(), DistMethod::norm1) == T(10));
+    const Matrix<T> tube = incdtw::lowerbound_tube(q.view(), 1);
+    CHECK(tube.data == std::vector<T>{0, 0, 0, 10, 0, 10});
+    CHECK(incdtw::lowerbound(c.view(), tube.view(), DistMethod::norm1) == T(0));
+    // IncDTW's envelope bounds window 0 (= ws - 1) only: DTW is the diagonal 0 + 10 + 0.
     opt.window = 0;
     opt.step_pattern = StepPattern::symmetric1;
     CHECK(incdtw::dtw_distance(q.view(), c.view(), opt).distance == T(10));
-    // And with ws = 2 it holds for window 1.
-    opt.window = 1;
-    CHECK(incdtw::lowerbound(c.view(), incdtw::lowerbound_tube(q.view(), 2).view(), DistMethod::norm1) <=
-          incdtw::dtw_distance(q.view(), c.view(), opt).distance);
+
+    // On random equal-length series IncDTW's envelope is often above DTW with window ws, incdtw's never.
+    std::mt19937 rng(577215u);
+    int violations = 0;
+    for (int t = 0; t < 300; ++t) {
+        const index_t n = random_index(rng, 2, 30);
+        const index_t ws = random_index(rng, 1, std::max<index_t>(1, n / 3));
+        const Series<T> qr = random_series<T>(rng, n, 1, t % 2 == 0);
+        const Series<T> cr = random_series<T>(rng, n, 1, t % 2 == 0);
+        DtwOptions o;
+        o.window = ws;
+        o.step_pattern = StepPattern::symmetric1;
+        for (const DistMethod method : {DistMethod::norm1, DistMethod::norm2_square}) {
+            o.dist_method = method;
+            INFO("case ", t, ": n=", n, " ws=", ws, " method=", static_cast<int>(method));
+            const T d = incdtw::dtw_distance(qr.view(), cr.view(), o).distance;
+            if (incdtw::lowerbound(cr.view(), incdtw_tube(qr, ws).view(), method) > d) ++violations;
+            check_bound(qr, cr, ws, o);
+        }
+    }
+    CHECK(violations > 10);
 }
 
 TEST_CASE_TEMPLATE("lowerbound: the rows of the tube that are read must be a finite band L <= U", T, float, double) {

@@ -107,3 +107,39 @@ def path_cost(cm: np.ndarray, ii, jj, step_pattern: str) -> float:
         diagonal = ii[k] == ii[k - 1] + 1 and jj[k] == jj[k - 1] + 1
         total += 2 * c if (diagonal and step_pattern == "symmetric2") else c
     return total
+
+
+def envelope(Q, ws: int, incdtw_window: bool = False) -> np.ndarray:
+    """The envelope of Q, shape (n, 2 d): per row i the minimum and maximum of Q over rows
+    ``i - ws .. i + ws`` (clipped; ``ws = 0``: row i itself), columns ``(L_1, U_1, L_2, U_2, ...)``.
+    ``incdtw_window``: IncDTW's rows ``i - ws .. i + ws - 1`` instead (no bound for the window ws)."""
+    q = np.asarray(Q, dtype=float)
+    q = q.reshape(len(q), -1)
+    n, d = q.shape
+    above = ws - 1 if (incdtw_window and ws > 0) else ws
+    out = np.empty((n, 2 * d))
+    for i in range(n):
+        a, b = max(0, i - ws), min(n - 1, i + above)
+        out[i, 0::2] = q[a : b + 1].min(axis=0)
+        out[i, 1::2] = q[a : b + 1].max(axis=0)
+    return out
+
+
+def lower_bound(C, tube: np.ndarray, dist_method: str) -> float:
+    """LB_Keogh / LB_MV: per row of C the excesses e over the band, summed (norm1), their Euclidean
+    norm summed (norm2), their squares summed (norm2_square); one dimension: |e| for norm1 and
+    norm2, e**2 for norm2_square."""
+    c = np.asarray(C, dtype=float)
+    c = c.reshape(len(c), -1)
+    d = c.shape[1]
+    total = 0.0
+    for k in range(len(c)):
+        lo, up = tube[k, 0::2], tube[k, 1::2]
+        e = np.where(c[k] > up, c[k] - up, np.where(c[k] < lo, lo - c[k], 0.0))
+        if dist_method == "norm1" or (d == 1 and dist_method == "norm2"):
+            total += float(np.sum(e))
+        elif dist_method == "norm2":
+            total += math.sqrt(float(np.sum(e * e)))
+        else:
+            total += float(np.sum(e * e))
+    return total

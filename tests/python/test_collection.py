@@ -568,8 +568,12 @@ def test_scale_examples():
 
 def test_tube_and_lowerbound_examples():
     q = [1.0, 3.0, 2.0, 0.0]
+    # rows i - ws .. i + ws (IncDTW's envelope stops at i + ws - 1: [[1, 1], [1, 3], [2, 3], [0, 2]])
     np.testing.assert_array_equal(incdtw.lowerbound_tube(q, 1, scale="none"),
-                                  [[1.0, 1.0], [1.0, 3.0], [2.0, 3.0], [0.0, 2.0]])
+                                  [[1.0, 3.0], [1.0, 3.0], [0.0, 3.0], [0.0, 2.0]])
+    np.testing.assert_array_equal(incdtw.lowerbound_tube(q, 2, scale="none"),
+                                  [[1.0, 3.0], [0.0, 3.0], [0.0, 3.0], [0.0, 3.0]])
+    np.testing.assert_array_equal(incdtw.lowerbound_tube(q, 3, scale="none"), [[0.0, 3.0]] * 4)
     np.testing.assert_array_equal(incdtw.lowerbound_tube(q, 0, scale="none"), np.column_stack([q, q]))
     np.testing.assert_array_equal(incdtw.lowerbound_tube(q, 10, scale="none"), [[0.0, 3.0]] * 4)
     np.testing.assert_array_equal(incdtw.lowerbound_tube(q, 1), incdtw.lowerbound_tube(incdtw.scale(q), 1, "none"))
@@ -582,8 +586,8 @@ def test_tube_and_lowerbound_examples():
     # multivariate: columns (L1, U1, L2, U2)
     qm = np.column_stack([[0.0, 1.0, 2.0], [5.0, 5.0, 5.0]])
     tm = incdtw.lowerbound_tube(qm, 1, scale="none")
-    np.testing.assert_array_equal(tm, [[0.0, 0.0, 5.0, 5.0], [0.0, 1.0, 5.0, 5.0], [1.0, 2.0, 5.0, 5.0]])
-    c = np.column_stack([[3.0, 1.0, 2.0], [1.0, 5.0, 5.0]])
+    np.testing.assert_array_equal(tm, [[0.0, 1.0, 5.0, 5.0], [0.0, 2.0, 5.0, 5.0], [1.0, 2.0, 5.0, 5.0]])
+    c = np.column_stack([[4.0, 1.0, 2.0], [1.0, 5.0, 5.0]])  # excesses (3, 4), (0, 0), (0, 0)
     assert incdtw.lowerbound(c, 1, "none", "norm1", tube=tm) == 7.0
     assert incdtw.lowerbound(c, 1, "none", "norm2", tube=tm) == 5.0
     assert incdtw.lowerbound(c, 1, "none", "norm2_square", tube=tm) == 25.0

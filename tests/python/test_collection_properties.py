@@ -16,6 +16,7 @@ import pytest
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 from helpers import make_series, same
+import reference as ref
 
 import incdtw
 
@@ -236,49 +237,20 @@ def test_cdist_of_x_equals_squareform_of_dismat(coll, method, step):
 
 
 # -- 3. the lower bound -----------------------------------------------------------------------------
-# Finding: IncDTW's envelope (API.md 11) covers rows [i - ws, i + ws - 1] of Q, one row short of the
-# Sakoe-Chiba window |i - j| <= ws on the upper side. LB_Keogh's argument (every row j of C is aligned
-# to some row i of Q with |i - j| <= w, and its cost there is at least its distance to the envelope)
-# therefore needs [j - w, j + w] to lie inside [j - ws, j + ws - 1], i.e. w <= ws - 1. So
-#     lowerbound(C, tube=lowerbound_tube(Q, ws)) <= DTW(Q, C, window = max(ws - 1, 0))
-# (ws = 0: the envelope is Q itself, a bound of the window-0 DTW), for every dist_method, uni- and
-# multivariate, symmetric1 and (a fortiori, diagonal steps count twice) symmetric2, and any C not
-# longer than Q for which that window is feasible. With the window ws itself the "bound" can exceed
-# the DTW distance: see test_lowerbound_can_exceed_dtw_with_the_same_window below.
-def naive_tube(Q: np.ndarray, ws: int) -> np.ndarray:
-    q = Q.reshape(len(Q), -1)
-    n, d = q.shape
-    out = np.empty((n, 2 * d))
-    for i in range(n):
-        a, b = (i, i) if ws == 0 else (max(0, i - ws), min(n - 1, i + ws - 1))
-        out[i, 0::2] = q[a : b + 1].min(axis=0)
-        out[i, 1::2] = q[a : b + 1].max(axis=0)
-    return out
-
-
-def naive_lowerbound(C: np.ndarray, tube: np.ndarray, method: str) -> float:
-    c = C.reshape(len(C), -1)
-    d = c.shape[1]
-    total = 0.0
-    for k in range(len(c)):
-        lo, up = tube[k, 0::2], tube[k, 1::2]
-        e = np.where(c[k] > up, c[k] - up, np.where(c[k] < lo, lo - c[k], 0.0))
-        if method == "norm1" or (d == 1 and method == "norm2"):
-            total += float(np.sum(e))
-        elif method == "norm2":
-            total += math.sqrt(float(np.sum(e * e)))
-        else:
-            total += float(np.sum(e * e))
-    return total
-
-
+# incdtw's envelope covers rows [i - ws, i + ws] of Q (clipped). LB_Keogh's argument: every row j of
+# C is aligned to some row i of Q with |i - j| <= w, and its cost there is at least its distance to
+# the envelope, which holds when [j - w, j + w] lies inside [j - ws, j + ws], i.e. w <= ws. So
+#     lowerbound(C, tube=lowerbound_tube(Q, ws)) <= DTW(Q, C, window = w) for every w <= ws
+# (ws = 0: the envelope is Q itself), for every dist_method, uni- and multivariate, symmetric1 and
+# (a fortiori, diagonal steps count twice) symmetric2, and any C not longer than Q for which that
+# window is feasible. IncDTW's envelope stops at row i + ws - 1 and bounds only w <= ws - 1: incdtw
+# deliberately differs (test_incdtw_envelope_is_no_bound_for_the_window_ws below).
 @st.composite
-def bound_cases(draw, max_len=14):
+def bound_cases(draw, max_len=14, equal_lengths=False):
     d = draw(DIMS)
     n = draw(st.integers(1, max_len))
     ws = draw(st.integers(0, n + 1))
-    w_dtw = max(ws - 1, 0)
-    m = draw(st.integers(max(1, n - w_dtw), n))  # not longer than the tube, feasible for w_dtw
+    m = n if equal_lengths else draw(st.integers(max(1, n - ws), n))  # not longer than the tube, feasible
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     kind = draw(st.integers(0, 2))
     return make_series(rng, n, d, kind), make_series(rng, m, d, kind), ws
@@ -289,41 +261,65 @@ def bound_cases(draw, max_len=14):
 def test_tube_and_lowerbound_equal_naive(case, method):
     Q, C, ws = case
     tube = incdtw.lowerbound_tube(Q, ws, scale="none")
-    np.testing.assert_array_equal(tube, naive_tube(Q, ws))
+    np.testing.assert_array_equal(tube, ref.envelope(Q, ws))
     lb = incdtw.lowerbound(C, ws, "none", method, tube=tube)
-    assert lb == pytest.approx(naive_lowerbound(C, tube, method), rel=1e-12, abs=1e-12)
+    assert lb == pytest.approx(ref.lower_bound(C, tube, method), rel=1e-12, abs=1e-12)
     # the tube built from Q inside lowerbound is the one of the z-scaled Q (IncDTW's quirk)
     zq = incdtw.scale(Q, type="z")
     assert incdtw.lowerbound(C, ws, "none", method, Q=Q) == pytest.approx(
-        naive_lowerbound(C, naive_tube(zq, ws), method), rel=1e-12, abs=1e-12
+        ref.lower_bound(C, ref.envelope(zq, ws), method), rel=1e-12, abs=1e-12
     )
 
 
 @SETTINGS
-@given(bound_cases(), METHODS, STEPS)
-def test_lowerbound_never_exceeds_dtw_with_window_ws_minus_1(case, method, step):
+@given(bound_cases(equal_lengths=True), st.sampled_from(["norm1", "norm2_square"]), STEPS)
+def test_lowerbound_never_exceeds_dtw_with_window_ws_equal_lengths(case, method, step):
+    Q, C, ws = case
+    lb = incdtw.lowerbound(C, ws, "none", method, tube=incdtw.lowerbound_tube(Q, ws, "none"))
+    assert lb <= incdtw.dtw(Q, C, dist_method=method, step_pattern=step, ws=ws).distance * (1 + 1e-12) + 1e-12
+
+
+@SETTINGS
+@given(bound_cases(), METHODS, STEPS, st.data())
+def test_lowerbound_never_exceeds_dtw_with_any_window_up_to_ws(case, method, step, data):
     Q, C, ws = case
     tube = incdtw.lowerbound_tube(Q, ws, scale="none")
     lb = incdtw.lowerbound(C, ws, "none", method, tube=tube)
-    w = max(ws - 1, 0)
+    w = data.draw(st.integers(len(Q) - len(C), ws), label="window")
     dist = incdtw.dtw2vec(Q, C, dist_method=method, step_pattern=step, ws=w).distance
     assert lb <= dist * (1 + 1e-12) + 1e-12
+    if ws >= len(Q) - 1:  # the envelope is Q's range: also without a window
+        assert lb <= incdtw.dtw2vec(Q, C, dist_method=method, step_pattern=step).distance * (1 + 1e-12) + 1e-12
     # a wider tube gives a smaller bound; the bound of Q itself is 0
     assert incdtw.lowerbound(C, ws + 1, "none", method, tube=incdtw.lowerbound_tube(Q, ws + 1, "none")) <= lb
     assert incdtw.lowerbound(Q, ws, "none", method, tube=tube) == 0.0
 
 
-def test_lowerbound_can_exceed_dtw_with_the_same_window():
-    """The asymmetric envelope [i - ws, i + ws - 1] misses row i + ws: Q = [0, 0, 5, 5], C = [0, 5, 5, 5],
-    ws = 1. Row 1 of C (5) can align with Q[2] (|1 - 2| <= 1), DTW with window 1 is 0, but the
-    envelope of row 1 is Q[0..1] = [0, 0], so the 'bound' is 5 (= DTW with window 0)."""
+def test_incdtw_envelope_is_no_bound_for_the_window_ws():
+    """IncDTW's envelope [i - ws, i + ws - 1] misses row i + ws: Q = [0, 0, 5, 5], C = [0, 5, 5, 5],
+    ws = 1. Row 1 of C (5) can align with Q[2] (|1 - 2| <= 1), DTW with window 1 is 0, but IncDTW's
+    envelope of row 1 is Q[0..1] = [0, 0], so its 'bound' is 5 (= DTW with window 0). incdtw's
+    envelope of row 1 is Q[0..2] = [0, 5]: bound 0."""
     Q = np.array([0.0, 0.0, 5.0, 5.0])
     C = np.array([0.0, 5.0, 5.0, 5.0])
+    assert ref.lower_bound(C, ref.envelope(Q, 1, incdtw_window=True), "norm1") == 5.0
     tube = incdtw.lowerbound_tube(Q, 1, scale="none")
-    lb = incdtw.lowerbound(C, 1, "none", "norm1", tube=tube)
-    assert lb == 5.0
+    np.testing.assert_array_equal(tube, [[0.0, 0.0], [0.0, 5.0], [0.0, 5.0], [5.0, 5.0]])
+    assert incdtw.lowerbound(C, 1, "none", "norm1", tube=tube) == 0.0
     assert incdtw.dtw2vec(Q, C, step_pattern="symmetric1", ws=1).distance == 0.0
     assert incdtw.dtw2vec(Q, C, step_pattern="symmetric1", ws=0).distance == 5.0
+    # on random steps (the shape of the example above) IncDTW's envelope is often above DTW with the
+    # window ws, incdtw's never
+    rng = np.random.default_rng(8)
+    violations = 0
+    for _ in range(200):
+        n = int(rng.integers(4, 12))
+        ws = int(rng.integers(1, 3))
+        Q, C = np.sort(rng.choice([0.0, 5.0], n)), np.sort(rng.choice([0.0, 5.0], n))
+        dist = incdtw.dtw2vec(Q, C, step_pattern="symmetric1", ws=ws).distance
+        violations += ref.lower_bound(C, ref.envelope(Q, ws, incdtw_window=True), "norm1") > dist
+        assert incdtw.lowerbound(C, ws, "none", tube=incdtw.lowerbound_tube(Q, ws, "none")) <= dist * (1 + 1e-12)
+    assert violations > 30  # 60 of the 200
 
 
 # -- 4. scale ---------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import pytest
 from conftest import decode, load_oracle, scalar
 from test_oracle import assert_close, assert_scalar
 from helpers import ids, opt_int
+import reference as ref
 
 import incdtw
 
@@ -254,15 +255,34 @@ def test_dba_oracle(case):
 # ----------------------------------------------------------------------------------------------------
 # lowerbound_tube / lowerbound
 # ----------------------------------------------------------------------------------------------------
+# incdtw's envelope covers rows i - ws .. i + ws; IncDTW's stops at i + ws - 1 and is no lower bound
+# of DTW with the window ws (DEVIATIONS.md 11), so incdtw deliberately differs where the two
+# envelopes differ. Each case checks that the naive reference with IncDTW's window reproduces the
+# oracle (so the reference and the scaling are IncDTW's), then incdtw against the reference with its
+# own window; the oracle itself where both windows give the same result (ws = 0, a given tube, ...).
+LOWERBOUND_DIFFER = {"lowerbound_004", "lowerbound_010", "lowerbound_018", "lowerbound_020"}
+
+
+def _scaled(x: np.ndarray, how: str) -> np.ndarray:
+    return x if how == "none" else incdtw.scale(x, type=how)
+
+
 @pytest.mark.parametrize("case", LOWERBOUND_CASES, ids=ids(LOWERBOUND_CASES))
 def test_lowerbound_oracle(case):
     a = case["args"]
     assert case["error"] is None and not case["warnings"]
     ws = opt_int(a["ws"])
+    expected = decode(case["result"])
     if case["function"] == "lowerbound_tube":
         kw = {"scale": a["scale"]} if "scale" in a else {}
+        q = _scaled(decode(a["Q"]), a.get("scale", "z"))
+        assert_close(ref.envelope(q, ws, incdtw_window=True), expected, "IncDTW's tube")
         out = incdtw.lowerbound_tube(decode(a["Q"]), ws, **kw)
-        assert_close(out, decode(case["result"]), "tube")
+        np.testing.assert_array_equal(out, ref.envelope(q, ws))
+        differ = not np.array_equal(ref.envelope(q, ws), ref.envelope(q, ws, incdtw_window=True))
+        assert differ == (case["id"] in LOWERBOUND_DIFFER)
+        if not differ:
+            assert_close(out, expected, "tube")
         return
     assert case["function"] == "lowerbound"
     kw = {k: a[k] for k in ("scale", "dist_method") if k in a}
@@ -271,7 +291,21 @@ def test_lowerbound_oracle(case):
             kw[k] = decode(a[k])
     out = incdtw.lowerbound(decode(a["C"]), ws, **kw)
     assert isinstance(out, float)
-    assert_scalar(out, scalar(case["result"]), "lowerbound")
+    if "tube" in kw:  # the envelope is given: no window of incdtw's own
+        assert case["id"] not in LOWERBOUND_DIFFER
+        assert_scalar(out, scalar(expected), "lowerbound")
+        return
+    how, method = a.get("scale", "z"), a.get("dist_method", "norm1")
+    c = _scaled(decode(a["C"]), how)
+    zq = incdtw.scale(_scaled(decode(a["Q"]), how), type="z")  # IncDTW z-scales the query of the tube again
+    old = ref.lower_bound(c, ref.envelope(zq, ws, incdtw_window=True), method)
+    assert_scalar(old, scalar(expected), "IncDTW's lowerbound")
+    new = ref.lower_bound(c, ref.envelope(zq, ws), method)
+    assert out == pytest.approx(new, rel=1e-12, abs=1e-12)
+    if new == pytest.approx(old, rel=1e-12, abs=1e-12):  # the wider envelope may not change the sum
+        assert_scalar(out, scalar(expected), "lowerbound")
+    else:
+        assert case["id"] in LOWERBOUND_DIFFER
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -25,16 +25,17 @@ T excess(T v, T lo, T hi) noexcept {
 }  // namespace detail
 
 /// Envelope of q (n x d) for a window ws: row i holds (L_1, U_1, ..., L_d, U_d), the minimum and
-/// maximum of q over rows [i - ws, i + ws - 1] (clipped; IncDTW's window is asymmetric: its upper end
-/// is exclusive), and q's own row for ws = 0. O(n d) with monotone queues. Throws
-/// std::invalid_argument for NaN/inf values or ws < 0, std::length_error for an empty q.
+/// maximum of q over rows [i - ws, i + ws] (clipped; q's own row for ws = 0), so that lowerbound()
+/// bounds DTW with the window |i - j| <= ws. IncDTW's envelope stops at i + ws - 1 and is no bound
+/// for that window. O(n d) with monotone queues. Throws std::invalid_argument for NaN/inf values or
+/// ws < 0, std::length_error for an empty q.
 template <class T>
 Matrix<T> lowerbound_tube(SeriesView<T> q, index_t ws) {
     detail::check_series(q, "Q");
     if (ws < 0) throw std::invalid_argument("ws must be >= 0");
     const index_t n = q.length, d = q.dims;
     std::vector<T> lower(static_cast<std::size_t>(n * d)), upper(lower.size());
-    detail::envelope(q.data, n, d, ws, ws == 0 ? 0 : ws - 1, lower.data(), upper.data());
+    detail::envelope(q.data, n, d, ws, ws, lower.data(), upper.data());
     Matrix<T> tube(n, 2 * d, T{0});
     for (index_t i = 0; i < n; ++i) {
         for (index_t l = 0; l < d; ++l) {
