@@ -1,6 +1,6 @@
 #pragma once
 /// Test oracle: a naive full-matrix DTW written straight from the specification
-/// (/work/shared/reference/API.md 1.1-1.6 and DEVIATIONS.md), independent of the incdtw kernels,
+/// (docs/API.md 1.1-1.6 and docs/DEVIATIONS.md), independent of the incdtw kernels,
 /// plus random series generators with fixed seeds.
 ///
 /// Deliberately simple: the whole n x m local cost matrix and gcm are built, cells outside the

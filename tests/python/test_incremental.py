@@ -1,6 +1,6 @@
 """idtw, idtw2vec, dec_dm, dtw_partial and the plane: the vignette's examples, streams, and bad input.
 
-The vignette (shared/reference/incdtw-vignette.txt) is followed line by line, with R's rnorm replaced
+IncDTW's vignette (which docs/tutorial.md also follows) is followed line by line, with R's rnorm replaced
 by numpy's default_rng().normal, cumsum by np.cumsum and 1:n by np.arange(1, n + 1). Indices and
 ranges are 0-based, ranges half-open (DEVIATIONS.md).
 """
