@@ -20,10 +20,30 @@ def _levels() -> tuple[str, ...]:
     return incdtw.available_simd_levels()
 
 
-@pytest.fixture(scope="session", autouse=True, params=_levels())
+# Modules whose tests exercise what lies around the kernels (the command line, plots, typing, docs,
+# estimators, Dask, progress, input conversion, processes): they run once, at the CPU's best level.
+# Every other module runs once per SIMD level.
+ONE_LEVEL_MODULES = frozenset({
+    "test_cli", "test_datasets", "test_distributed", "test_docstrings", "test_memory", "test_pandas",
+    "test_plot", "test_process_safety", "test_progress", "test_readme", "test_simulate", "test_sklearn",
+    "test_tutorial", "test_typing",
+})
+
+
+def pytest_generate_tests(metafunc):
+    if "simd_level" not in metafunc.fixturenames:
+        return
+    levels = _levels()
+    if metafunc.module.__name__.rpartition(".")[2] in ONE_LEVEL_MODULES:
+        levels = levels[-1:]
+    metafunc.parametrize("simd_level", levels, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session", autouse=True)
 def simd_level(request):
-    """Every test runs once per SIMD level this CPU supports (scalar, avx2, avx512): the whole
-    suite, oracle cases included, must pass on each dispatch path."""
+    """The SIMD level (scalar, avx2, avx512) a test runs at: every level this CPU supports for the
+    modules that run kernels, so that each dispatch path passes the whole of them, oracle cases
+    included; the best one for the modules in ONE_LEVEL_MODULES."""
     import incdtw
 
     previous = incdtw.simd_level()
