@@ -9,7 +9,7 @@
 ///    best) and IncDTW's envelope bound is below T_j; NaN otherwise (API.md section 12.4).
 ///  * the k nearest neighbours are exact: the best-first non-overlapping windows of the true
 ///    distances (detail/knn.hpp), whatever was pruned.
-/// The search behind both uses the UCR Suite's cascade: LB_Kim (first and last cells), LB_Keogh of
+/// The search behind both uses the UCR Suite's cascade: LB_Kim (the cheapest cells near the two corners), LB_Keogh of
 /// the windows against the query's envelope, LB_Keogh of the query against the data's envelope,
 /// then DTW with early abandoning. A bound only skips a window when it exceeds the threshold by a
 /// relative margin far above the rounding error of the sums, so no skipped window could have been
@@ -33,6 +33,7 @@
 #include "detail/parallel.hpp"
 #include "detail/pruned.hpp"
 #include "detail/recurrence.hpp"
+#include "detail/search/lb_kim.hpp"
 #include "detail/sliding.hpp"
 #include "lower_bound.hpp"
 #include "options.hpp"
@@ -456,14 +457,14 @@ class WindowTests {
                     return positive(gt_max(qv - hi, lo - qv));
                 });
             };
-            // LB_Kim: the local costs of the first and the last cell, which every path contains.
-            const auto corner = [&](index_t i) {
+            // LB_Kim: the cheapest cells near the two corners, which every path passes.
+            const auto cell = [&](index_t i, index_t t) {
                 return row(d, [&](index_t l) {
-                    const T diff = q_.q[static_cast<std::size_t>(i * d + l)] - yv(j + i, l);
+                    const T diff = q_.q[static_cast<std::size_t>(i * d + l)] - yv(j + t, l);
                     return diff < 0 ? -diff : diff;
                 });
             };
-            if ((n > 1 ? corner(0) + corner(n - 1) : corner(0)) > limit) return mark(st_kim, need);
+            if (lb_kim_hierarchy<T>(n, cell, limit) > limit) return mark(st_kim, need);
             // LB_Keogh both ways (four partial sums, checked after every four terms); the terms are
             // kept (for the cumulative bound) only for a window that neither skips.
             T lq, lc;
