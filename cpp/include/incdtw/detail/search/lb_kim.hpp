@@ -1,6 +1,6 @@
 #pragma once
-// LB_Kim's hierarchy (the UCR Suite's LB_KimFL): a lower bound of the DTW distance of two series of
-// one length n from the cells near the two ends of the matrix, with early abandoning.
+/// LB_Kim's hierarchy (the UCR Suite's LB_KimFL): a lower bound of the DTW distance of two series of
+/// one length n from the cells near the two ends of the matrix, with early abandoning.
 
 #include "../../types.hpp"
 
