@@ -19,17 +19,16 @@ Peer rows in the main table are compared with the top level (what incdtw uses by
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import sys
 import time
-from pathlib import Path
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 import numpy as np
 
 import incdtw
+from _common import band_cells, best_time, recordings, versions, write_rows
 
 try:
     from dtaidistance import dtw as dtai
@@ -87,26 +86,9 @@ def workload(name: str):
     return register
 
 
-def best_time(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
-    result = fn()  # warm-up
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
-
-
 def random_walks(n: int, m: int, seed: int = 2026) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     return np.cumsum(rng.standard_normal(n)), np.cumsum(rng.standard_normal(m))
-
-
-def band_cells(n: int, m: int, ws: Optional[int]) -> int:
-    if ws is None:
-        return n * m
-    i = np.arange(n)
-    return int((np.minimum(m - 1, i + ws) - np.maximum(0, i - ws) + 1).clip(min=0).sum())
 
 
 def add(ctx: Context, name: str, ours: Row, peers: list[Row]) -> None:
@@ -338,24 +320,12 @@ def stream(ctx: Context) -> None:
     ctx.rows.append(Row(name, f"incdtw ({t1 * 1e6:.2f} us per call)", t1, 2))
 
 
-DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-
-
-def accelerometer(name: str) -> Optional[list[np.ndarray]]:
-    """The (length, 3) recordings of ../shared/data/<name>.json, or None when absent (never committed)."""
-    path = DATA_DIR / f"{name}.json"
-    if not path.exists():
-        return None
-    with open(path, encoding="utf-8") as f:
-        return [np.asarray(m, dtype=np.float64) for m in json.load(f)["series"]]
-
-
 @workload("stream-accel")
 def stream_accel(ctx: Context) -> None:
     """A 3-axis accelerometer stream (the walk recordings, 32 Hz, back to back) fed into a PlaneDTW
     whose query is a drinking gesture, one sample per call and one second (32 samples) per call;
     after each second the best open-end match of the query's prefix (dtw_partial)."""
-    walk, drink = accelerometer("walk"), accelerometer("drink_glass")
+    walk, drink = recordings("walk"), recordings("drink_glass")
     if walk is None or drink is None:
         rng = np.random.default_rng(3)
         source = "random walks (../shared/data absent)"
@@ -582,7 +552,7 @@ def dask_cluster(ctx: Context) -> None:
 @workload("dismat-accel")
 def dismat_accel(ctx: Context) -> None:
     """The distance matrix of the 100 walk recordings of ../shared/data (3 axes, 187 to 3,153 samples)."""
-    walk = accelerometer("walk")
+    walk = recordings("walk")
     if walk is None:
         rng = np.random.default_rng(23)
         walk = [np.cumsum(rng.standard_normal((int(n), 3)), axis=0) for n in rng.integers(187, 3153, 100)]
@@ -644,8 +614,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             ap.error(f"--simd: {', '.join(unknown)} not available here (available: {', '.join(available)})")
     levels = tuple(lv for lv in available if not args.simd or lv in args.simd)
     ctx = Context(quick=args.quick, repeat=max(1, args.repeat), levels=levels)
-    print(f"incdtw {incdtw.__version__}, numpy {np.__version__}, python {platform.python_version()}, "
-          f"{platform.machine()}; peers: dtaidistance {'yes' if dtai else 'missing'}, "
+    print(f"{versions(simd=False)}, {platform.machine()}; peers: dtaidistance {'yes' if dtai else 'missing'}, "
           f"dtw-python {'yes' if dtwpython else 'missing'}, tslearn {'yes' if tslearn_cdist else 'missing'}, "
           f"aeon {'yes' if aeon_pairwise else 'missing'}")
     print(f"SIMD levels timed: {', '.join(levels)}; the other workloads run at the default level "
@@ -659,9 +628,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         ratio = "" if r.ratio is None else f"{r.ratio:6.2f}x"
         print(f"{r.workload:58s} {r.library:44s} {r.seconds:9.4f} {r.gcells:9.3f} {ratio:>7s}  {r.check}")
     print_by_level(ctx)
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump([dict(asdict(r), gcells=r.gcells) for r in ctx.rows], f, indent=1)
+    write_rows(args.json, ctx.rows, "gcells")
     return 0
 
 

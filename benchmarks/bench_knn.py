@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import math
 import os
 import platform
@@ -40,15 +39,14 @@ import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 import numpy as np
 
 import incdtw
+from _common import PeerBuild, band_cells, best_time, geomean, git_rev, versions, write_rows
 
 # name: published 1-NN DTW (full window) error count on the test set
 DATASETS = {"GunPoint": 14, "ArrowHead": 52, "ItalyPowerDemand": 51, "OSULeaf": 99, "ACSF1": 36}
@@ -204,23 +202,6 @@ class Row:
         return "full" if self.ws is None else "10 %"
 
 
-def best_time(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
-    result = fn()  # warm-up
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
-
-
-def band_cells(n: int, m: int, ws: Optional[int]) -> int:
-    if ws is None:
-        return n * m
-    i = np.arange(n)
-    return int((np.minimum(m - 1, i + ws) - np.maximum(0, i - ws) + 1).clip(min=0).sum())
-
-
 # --- data ---------------------------------------------------------------------------------------
 
 def aeon_data_dir() -> Optional[Path]:
@@ -279,26 +260,19 @@ def znorm(X: np.ndarray) -> np.ndarray:
 CXXFLAGS = "-O3 -march=native -DNDEBUG"
 
 
-class Tempo:
+class Tempo(PeerBuild):
     """The NN1 driver compiled against a tempo checkout in a temporary folder (removed by close())."""
 
     def __init__(self, checkout: Path, cxx: str, cxxflags: str):
         header = checkout / "src" / "tempo" / "distance" / "core" / "elastic" / "dtw_lb_webb.hpp"
         if not header.exists():
             raise SystemExit(f"--tempo: {checkout} has no src/tempo/distance/core/elastic/dtw_lb_webb.hpp")
-        self.tmp = tempfile.TemporaryDirectory(prefix="bench_knn_tempo_")
-        self.dir = Path(self.tmp.name)
+        super().__init__("bench_knn_tempo_")
         (self.dir / "tempo_nn1.cpp").write_text(DRIVER, encoding="utf-8")
         self.exe = self.dir / "tempo_nn1"
         # -std=c++20 (ISO, not gnu++20) keeps GCC from contracting a*b+c into FMAs, as in incdtw
-        self.command = [cxx, "-std=c++20", *shlex.split(cxxflags), "-I", str(checkout / "src"),
-                        str(self.dir / "tempo_nn1.cpp"), "-o", str(self.exe)]
-        t0 = time.perf_counter()
-        done = subprocess.run(self.command, capture_output=True, text=True)
-        if done.returncode != 0:
-            self.close()
-            raise SystemExit(f"building tempo's NN1 driver failed:\n{' '.join(self.command)}\n{done.stderr}")
-        self.build_s = time.perf_counter() - t0
+        self.compile([cxx, "-std=c++20", *shlex.split(cxxflags), "-I", str(checkout / "src"),
+                      str(self.dir / "tempo_nn1.cpp"), "-o", str(self.exe)], "tempo's NN1 driver")
 
     def nn1(self, train: np.ndarray, test: np.ndarray, ws: Optional[int], repeat: int) -> dict:
         np.ascontiguousarray(train, dtype=np.float64).tofile(self.dir / "train.raw")
@@ -310,9 +284,6 @@ class Tempo:
         return {"seconds": float(out["seconds"]), "nn": np.array(out["nn"].split(), dtype=np.int64),
                 **{k: int(out[k]) for k in ("pairs", "keogh_pruned", "webb_pruned", "dtw_calls", "dtw_abandoned",
                                             "cells", "same_as_counted")}}
-
-    def close(self) -> None:
-        self.tmp.cleanup()
 
 
 # --- the benchmark ----------------------------------------------------------------------------------
@@ -356,10 +327,6 @@ def run_set(name: str, data: tuple, args: argparse.Namespace, tempo: Optional[Te
         print(f"  {name} ws={ws}: incdtw {t:.4f} s" + ("" if row.tempo_s is None else f", tempo {row.tempo_s:.4f} s"),
               flush=True)
     return rows
-
-
-def geomean(values: list[float]) -> float:
-    return float(np.exp(np.mean(np.log(values)))) if values else float("nan")
 
 
 def fmt(x: Optional[float], spec: str) -> str:
@@ -426,13 +393,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     tempo = None
     if args.tempo is not None:
         tempo = Tempo(args.tempo.expanduser().resolve(), args.cxx, args.cxxflags)
-    rev = ""
-    if tempo is not None:
-        got = subprocess.run(["git", "-C", str(args.tempo), "rev-parse", "--short", "HEAD"], capture_output=True,
-                             text=True)
-        rev = got.stdout.strip() if got.returncode == 0 else "?"
-    print(f"incdtw {incdtw.__version__} [{incdtw.simd_level()}], numpy {np.__version__}, python "
-          f"{platform.python_version()}, {platform.machine()}; one thread, best of {max(1, args.repeat)}")
+    rev = git_rev(args.tempo) if tempo is not None else ""
+    print(f"{versions()}, {platform.machine()}; one thread, best of {max(1, args.repeat)}")
     print("tempo: " + ("skipped (no --tempo)" if tempo is None else
                        f"{args.tempo} at {rev}, driver built in {tempo.build_s:.1f} s: {' '.join(tempo.command[:-3])}"))
     print("incdtw.dtw_knn: " + ("timed" if hasattr(incdtw, "dtw_knn") else "not in this version"))
@@ -454,9 +416,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             tempo.close()
     if rows:
         print_table(rows)
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump([asdict(r) for r in rows], f, indent=1)
+    write_rows(args.json, rows)
     return 0
 
 

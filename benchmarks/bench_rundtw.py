@@ -33,7 +33,6 @@ it plus noise (10 % of the window's standard deviation) as query.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import platform
@@ -42,21 +41,20 @@ import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
 import numpy as np
 
 import incdtw
+from _common import DATA_DIR, PeerBuild, cpu_model, geomean, git_rev, recordings, versions, write_rows
 
 GRID = ((128, 256, 512, 1024), (0.1, 0.2, 0.5))
 QUICK_GRID = ((128, 512), (0.1, 0.5))
 WALK_LENGTH = 1_000_000
 ACCEL_FILES = ("brush_teeth", "drink_glass", "walk")
-DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SOURCE = Path("execs") / "UCR_MON" / "UCR_MON.cpp"
 CXXFLAGS = "-O3 -march=native"
 RTOL = 1e-6
@@ -84,26 +82,19 @@ def patch_source(text: str, origin: Path) -> str:
     return text
 
 
-class UcrMon:
+class UcrMon(PeerBuild):
     """UCR_MON.cpp of a UCR-Monash checkout, patched and compiled in a temporary folder (removed by close())."""
 
     def __init__(self, checkout: Path, cxx: str, cxxflags: str):
         source = checkout / SOURCE
         if not source.exists():
             raise SystemExit(f"--ucr-monash: {checkout} has no {SOURCE}")
-        self.tmp = tempfile.TemporaryDirectory(prefix="bench_rundtw_ucr_")
-        self.dir = Path(self.tmp.name)
+        super().__init__("bench_rundtw_ucr_")
         # latin-1 keeps every byte of the file (its copyright notice is not UTF-8)
         text = patch_source(source.read_text(encoding="latin-1"), source)
         (self.dir / "UCR_MON.cpp").write_text(text, encoding="latin-1")
         self.exe = self.dir / "ucr_mon"
-        self.command = [cxx, *shlex.split(cxxflags), str(self.dir / "UCR_MON.cpp"), "-o", str(self.exe)]
-        t0 = time.perf_counter()
-        done = subprocess.run(self.command, capture_output=True, text=True)
-        if done.returncode != 0:
-            self.close()
-            raise SystemExit(f"building UCR-MON failed:\n{' '.join(self.command)}\n{done.stderr}")
-        self.build_s = time.perf_counter() - t0
+        self.compile([cxx, *shlex.split(cxxflags), str(self.dir / "UCR_MON.cpp"), "-o", str(self.exe)], "UCR-MON")
 
     def write_series(self, name: str, series: np.ndarray) -> Path:
         path = self.dir / f"{name}.f64"
@@ -131,9 +122,6 @@ class UcrMon:
         except (KeyError, ValueError) as e:
             raise SystemExit(f"UCR-MON's output not understood ({e!r}):\n{done.stdout}")
 
-    def close(self) -> None:
-        self.tmp.cleanup()
-
 
 # --- data -----------------------------------------------------------------------------------------
 
@@ -145,11 +133,10 @@ def accelerometer(data_dir: Path) -> Optional[np.ndarray]:
     """The x axis of every recording of ACCEL_FILES back to back, or None when a file is absent."""
     parts = []
     for name in ACCEL_FILES:
-        path = data_dir / f"{name}.json"
-        if not path.exists():
+        got = recordings(name, data_dir)
+        if got is None:
             return None
-        with open(path, encoding="utf-8") as f:
-            parts.extend(np.asarray(m, dtype=np.float64)[:, 0] for m in json.load(f)["series"])
+        parts.extend(r[:, 0] for r in got)
     return np.concatenate(parts)
 
 
@@ -163,23 +150,6 @@ def window_query(series: np.ndarray, m: int) -> np.ndarray:
     start = int(rng.integers(0, len(series) - m + 1))
     w = series[start:start + m]
     return w + rng.normal(0.0, 0.1 * w.std(), m)
-
-
-def cpu_model() -> str:
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-        for line in out.splitlines():
-            if line.startswith("Model name:"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 # --- the benchmark --------------------------------------------------------------------------------
@@ -238,10 +208,6 @@ def run_case(name: str, C: np.ndarray, data: Path, Q: np.ndarray, f: float, ucr:
                best_u["seconds"] / t, loc == best_u["location"], abs(dist - ucr_dist) / dist)
 
 
-def geomean(values: list[float]) -> float:
-    return float(np.exp(np.mean(np.log(values)))) if values else float("nan")
-
-
 def print_table(rows: list[Row]) -> None:
     print(f"\n{'series':14s} {'n':>9s} {'m':>5s} {'f':>4s} {'ws':>4s} {'runs':>4s} {'incdtw s':>9s} {'UCR-MON s':>10s} "
           f"{'ratio':>7s} {'locations agree':>16s} {'dist rel diff':>14s} {'LB pruned incdtw/UCR-MON':>25s}")
@@ -285,12 +251,10 @@ def main(argv: Optional[list[str]] = None) -> int:
                        f"x axis of {', '.join(ACCEL_FILES)} in {args.data} back to back"))
 
     ucr = UcrMon(checkout, args.cxx, args.cxxflags)
-    got = subprocess.run(["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    rev = got.stdout.strip() if got.returncode == 0 else "?"
+    rev = git_rev(checkout)
     cxx = subprocess.run([args.cxx, "--version"], capture_output=True, text=True).stdout.splitlines()
     print(f"{time.strftime('%Y-%m-%d')}, CPU: {cpu_model()} ({os.cpu_count()} logical), {platform.machine()}")
-    print(f"incdtw {incdtw.__version__} [{incdtw.simd_level()}], numpy {np.__version__}, python "
-          f"{platform.python_version()}; one thread, CPU seconds, best of {repeat} runs "
+    print(f"{versions()}; one thread, CPU seconds, best of {repeat} runs "
           f"(of fewer once a case has taken {CASE_BUDGET_S:g} s)")
     print(f"UCR-MON: {checkout} at {rev}, patched copy built in {ucr.build_s:.1f} s: "
           f"{' '.join(ucr.command[:-3])} ({cxx[0] if cxx else '?'})")
@@ -315,9 +279,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     finally:
         ucr.close()
     print_table(rows)
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump([asdict(r) for r in rows], f, indent=1)
+    write_rows(args.json, rows)
     return 0
 
 
