@@ -7,7 +7,7 @@
 
 Each workload times incdtw and every installed peer on identical inputs (best of --repeat runs
 after one warm-up), checks that the results agree, and prints times, cells/s and the ratio
-peer time / incdtw time (> 1: incdtw is faster). Later issues add workloads with @workload.
+peer time / incdtw time (> 1: incdtw is faster). A workload is a function registered with @workload.
 
 The distance, dismat and path workloads time incdtw at every SIMD level of the CPU (scalar,
 avx2, avx512; `with incdtw.simd(level)`), one row per level labelled "library [level]", check
