@@ -135,6 +135,22 @@ std::vector<T> thresholds_around(std::mt19937& rng, T d) {
     return out;
 }
 
+/// The random cases of the cut-off tests: 1500 pairs from `seed` (the first 1000 of lengths up to 12,
+/// then up to 60), fn(t, k, sweeps, d, rng) for each, d the banded distance without cut-offs; fn
+/// draws its thresholds and cut-offs from the same rng, so the cases follow from the seed alone.
+template <class T, class Fn>
+void for_pruned_cases(unsigned seed, Fn&& fn) {
+    std::mt19937 rng(seed);
+    for (int t = 0; t < 1500; ++t) {
+        const PrunedCase k = random_pruned_case(rng, t < 1000 ? 12 : 60);
+        const Series<T> q = random_series<T>(rng, k.n, k.dims, k.ints);
+        const Series<T> c = random_series<T>(rng, k.m, k.dims, k.ints);
+        const Sweeps<T> s{q, c, k};
+        const T d = s.banded(inf_t<T>, nullptr);
+        fn(t, k, s, d, rng);
+    }
+}
+
 /// INFO-friendly comparison: same bits, reported with both values.
 template <class T>
 void check_same(T banded, T pruned, const std::string& what) {
@@ -168,14 +184,8 @@ TEST_CASE_TEMPLATE("sweep_pruned: no cut-off gives the plain DTW distance", T, f
 }
 
 TEST_CASE_TEMPLATE("sweep_pruned: bit-identical to the banded sweep with valid cut-offs", T, float, double) {
-    std::mt19937 rng(31415926u);
     int abandoned = 0, kept = 0;
-    for (int t = 0; t < 1500; ++t) {
-        const PrunedCase k = random_pruned_case(rng, t < 1000 ? 12 : 60);
-        const Series<T> q = random_series<T>(rng, k.n, k.dims, k.ints);
-        const Series<T> c = random_series<T>(rng, k.m, k.dims, k.ints);
-        const Sweeps<T> s{q, c, k};
-        const T d = s.banded(inf_t<T>, nullptr);
+    for_pruned_cases<T>(31415926u, [&](int t, const PrunedCase& k, const Sweeps<T>& s, T d, std::mt19937& rng) {
         const std::vector<double> row_min = s.row_min_cost();
         for (const T thr : thresholds_around(rng, d)) {
             for (const double scale : {0.0, 0.5, 1.0}) {
@@ -196,7 +206,7 @@ TEST_CASE_TEMPLATE("sweep_pruned: bit-identical to the banded sweep with valid c
                 }
             }
         }
-    }
+    });
     // The thresholds reach both outcomes often.
     CHECK(abandoned > 1000);
     CHECK(kept > 1000);
@@ -205,14 +215,8 @@ TEST_CASE_TEMPLATE("sweep_pruned: bit-identical to the banded sweep with valid c
 TEST_CASE_TEMPLATE("sweep_pruned: bit-identical to the banded sweep with arbitrary cut-offs", T, float, double) {
     // Cut-offs that also drop cells a path below the threshold needs (so the result may be NaN or
     // a larger distance): the contract is still the banded sweep's cells with those dropped.
-    std::mt19937 rng(27182818u);
     int n_finite = 0, n_nan = 0;
-    for (int t = 0; t < 1500; ++t) {
-        const PrunedCase k = random_pruned_case(rng, t < 1000 ? 12 : 60);
-        const Series<T> q = random_series<T>(rng, k.n, k.dims, k.ints);
-        const Series<T> c = random_series<T>(rng, k.m, k.dims, k.ints);
-        const Sweeps<T> s{q, c, k};
-        const T d = s.banded(inf_t<T>, nullptr);
+    for_pruned_cases<T>(27182818u, [&](int t, const PrunedCase& k, const Sweeps<T>& s, T d, std::mt19937& rng) {
         std::uniform_real_distribution<double> u(0.0, 1.0);
         for (int rep = 0; rep < 6; ++rep) {
             const T thr = rep == 0 ? std::numeric_limits<T>::max() : static_cast<T>(double(d) * (0.5 + u(rng)));
@@ -233,7 +237,7 @@ TEST_CASE_TEMPLATE("sweep_pruned: bit-identical to the banded sweep with arbitra
             check_same(want, s.pruned(thr, cut.data()), "arbitrary cut-offs");
             ++(std::isnan(want) ? n_nan : n_finite);
         }
-    }
+    });
     CHECK(n_nan > 1000);
     CHECK(n_finite > 500);  // about 800 of the 9000
 }
