@@ -1,6 +1,7 @@
 // Tests of incdtw/simd.hpp and the SIMD kernels (detail/simd): every level returns the scalar
 // kernel's bits, for one long pair (the stripe kernel, windows, early abandoning, every cost,
-// float and double) and for groups of pairs (dtw_dismat, dtw_disvec, dtw_cdist, mixed lengths).
+// float and double), for the search's pruned sweep (sweep_pruned's per-row cut-offs) and for groups
+// of pairs (dtw_dismat, dtw_disvec, dtw_cdist, mixed lengths).
 // CMake also runs the whole C++ suite once per level (INCDTW_SIMD).
 #include "incdtw/simd.hpp"
 
@@ -18,6 +19,8 @@
 
 #include "check.hpp"
 #include "incdtw/collection.hpp"
+#include "incdtw/detail/pruned.hpp"
+#include "incdtw/detail/simd/kernels.hpp"
 #include "incdtw/dtw.hpp"
 #include "incdtw/dtw_vector.hpp"
 #include "incdtw/incremental.hpp"
@@ -130,6 +133,64 @@ void check_collections(int iterations) {
     }
 }
 
+/// The search's pruned kernel (PrunedPairSweep) against sweep_pruned with the same per-row
+/// cut-offs: fractions of the distance growing along the rows (often below it: abandoned), noisy
+/// ones, and none at the end; square pairs as a search compares them.
+template <class T>
+void check_pruned(int iterations) {
+    const LevelGuard guard;
+    std::mt19937_64 g(11);
+    std::normal_distribution<double> nd;
+    int used = 0, finished = 0;
+    for (int it = 0; it < iterations; ++it) {
+        const auto n = static_cast<index_t>(8 + g() % 400);  // AVX-512 from 288 (double)
+        const index_t d = g() % 4 == 0 ? static_cast<index_t>(1 + g() % 3) : 1;
+        const bool integers = g() % 4 == 0;
+        const auto q = random_walk<T>(g, n * d, integers);
+        auto c = random_walk<T>(g, n * d, integers);
+        if (g() % 2) {
+            for (index_t i = 0; i < n * d; ++i) c[static_cast<std::size_t>(i)] = q[static_cast<std::size_t>(i)] + static_cast<T>(integers ? static_cast<double>(g() % 3) : 0.3 * nd(g));
+        }
+        const StepPattern step = g() % 2 ? StepPattern::symmetric1 : StepPattern::symmetric2;
+        const auto method = static_cast<DistMethod>(g() % 3);
+        const index_t window = g() % 3 == 0 ? -1 : static_cast<index_t>(g() % static_cast<std::uint64_t>(n));
+        std::vector<T> buf(static_cast<std::size_t>(2 * n));
+        const T inf = std::numeric_limits<T>::infinity();
+        const auto sweep = [&](T thr, const T* row_thr) {
+            return incdtw::detail::visit_series_cost(q.data(), c.data(), d, method, [&](const auto& cost) {
+                if (row_thr == nullptr) return incdtw::detail::sweep_distance_into<T>(n, n, cost, step, window, static_cast<double>(thr), buf.data());
+                return incdtw::detail::sweep_pruned<T>(n, n, cost, step, window, thr, row_thr, buf.data());
+            });
+        };
+        const T full = sweep(inf, nullptr);
+        const double f = 0.3 + 1.2 * static_cast<double>(g() % 1000) / 1000.0;
+        std::vector<T> row_thr(static_cast<std::size_t>(n));
+        for (index_t i = 0; i < n; ++i) {
+            const double noise = g() % 4 == 0 ? nd(g) : 0.0;
+            row_thr[static_cast<std::size_t>(i)] = static_cast<T>(f * static_cast<double>(full) * (0.2 + 0.8 * static_cast<double>(i + 1) / static_cast<double>(n)) + noise);
+        }
+        const T thr = g() % 3 == 0 ? static_cast<T>(f * static_cast<double>(full)) : std::numeric_limits<T>::max();
+        incdtw::set_simd_level(SimdLevel::scalar);
+        const T want = sweep(thr, row_thr.data());
+        for (SimdLevel level : vector_levels()) {
+            incdtw::set_simd_level(level);
+            incdtw::detail::simd::PrunedPairSweep<T> kernel(n, q.data(), d, step, method, window);
+            T got{};
+            if (!kernel.usable() || !kernel.distance(c.data(), thr, row_thr.data(), got)) continue;
+            ++used;
+            finished += got == got;
+            INFO("level ", incdtw::to_string(level), " n=", n, " d=", d, " window=", window, " f=", f, " got=", got,
+                 " want=", want, " full=", full);
+            CHECK(same_bits(got, want));
+        }
+    }
+    if (!vector_levels().empty()) {  // the kernel ran, and both finished and abandoned
+        CHECK(used > iterations / 4);
+        CHECK(finished > used / 10);
+        CHECK(finished < used);
+    }
+}
+
 }  // namespace
 
 TEST_CASE("simd: levels are capped at the CPU's and parsed from IncDTW-style names") {
@@ -145,6 +206,8 @@ TEST_CASE("simd: levels are capped at the CPU's and parsed from IncDTW-style nam
 
 TEST_CASE("simd: one pair, every level gives the scalar bits (double)") { check_pairs<double>(150); }
 TEST_CASE("simd: one pair, every level gives the scalar bits (float)") { check_pairs<float>(150); }
+TEST_CASE("simd: the search's pruned sweep, every level gives sweep_pruned's bits (double)") { check_pruned<double>(300); }
+TEST_CASE("simd: the search's pruned sweep, every level gives sweep_pruned's bits (float)") { check_pruned<float>(300); }
 TEST_CASE("simd: collections, every level gives the scalar bits (double)") { check_collections<double>(60); }
 TEST_CASE("simd: collections, every level gives the scalar bits (float)") { check_collections<float>(60); }
 

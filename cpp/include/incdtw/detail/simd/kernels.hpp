@@ -6,6 +6,7 @@
 /// return false when the SIMD path does not apply (scalar level, short series, narrow windows),
 /// so that the caller runs the scalar sweep.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -146,6 +147,64 @@ T* aligned_in(std::vector<T>& buf, index_t count, index_t origin, T fill) {
     return buf.data() + shift;
 }
 
+/// The one-pair kernel's shape test: false where the scalar sweep is as fast. Measured break-even
+/// (Xeon, AVX-512 and AVX2, float and double): a square pair of side 0.7 H to 1.3 H, a window of 24
+/// to 32 (narrow bands are mostly masked).
+inline bool pair_kernel_pays(index_t rows, index_t cols, index_t window, index_t H) noexcept {
+    if (rows < H / 2 || cols < H / 2 || rows * cols < H * H) return false;
+    return !(window >= 0 && window < 32);
+}
+
+/// The one-pair kernel's column entries: entry t (dims x W values at x0 + t * dims * W) for t in
+/// [-(B - 1), cols + H - 1] holds c[t - u B] in lane u, +inf outside [0, cols). `x0` points at
+/// entry 0 of a buffer laid out once with +inf (layout_cols); this writes the cells inside.
+template <class T>
+void fill_cols(T* x0, index_t cols, const T* c, index_t dims, int W, int B) {
+    const index_t stride = dims * W;
+    for (int u = 0; u < W; ++u) {
+        T* dst = x0 + static_cast<index_t>(u) * B * stride + u;
+        if (dims == 1) {  // a search's windows: one strided copy per lane
+            for (index_t j = 0; j < cols; ++j) dst[j * stride] = c[j];
+            continue;
+        }
+        for (index_t j = 0; j < cols; ++j, dst += stride) {
+            for (index_t l = 0; l < dims; ++l) dst[l * W] = c[j * dims + l];
+        }
+    }
+}
+
+/// A buffer of fill_cols's layout for `cols` columns (+inf), with c's cells if c is not null;
+/// returns entry 0.
+template <class T>
+T* layout_cols(std::vector<T>& buf, index_t cols, const T* c, index_t dims, int W, int B) {
+    const index_t stride = dims * W, H = static_cast<index_t>(W) * B;
+    const index_t x_first = -(B - 1), x_count = cols + H + B;
+    T* const x0 = aligned_in(buf, x_count * stride, -x_first * stride, std::numeric_limits<T>::infinity()) - x_first * stride;
+    if (c != nullptr) fill_cols(x0, cols, c, dims, W, B);
+    return x0;
+}
+
+/// The one-pair kernel's rows: per stripe and sub-row b, lane u holds row s H + u B + b (0 beyond
+/// the last row).
+template <class T>
+T* layout_rows(std::vector<T>& buf, index_t rows, const T* q, index_t dims, int W, int B) {
+    const index_t stride = dims * W, H = static_cast<index_t>(W) * B;
+    const index_t stripes = (rows + H - 1) / H;
+    T* const q0 = aligned_in(buf, stripes * B * stride, 0, T{0});
+    for (index_t s = 0; s < stripes; ++s) {
+        for (int b = 0; b < B; ++b) {
+            T* dst = q0 + (s * B + b) * stride;
+            for (int u = 0; u < W; ++u) {
+                const index_t i = s * H + static_cast<index_t>(u) * B + b;
+                if (i < rows) {
+                    for (index_t l = 0; l < dims; ++l) dst[l * W + u] = q[i * dims + l];
+                }
+            }
+        }
+    }
+    return q0;
+}
+
 /// The data of the one-pair kernel (StripePlan's layout) and the plan pointing into it.
 template <class T>
 struct PairSweep {
@@ -163,47 +222,80 @@ struct PairSweep {
         B = sh.B;
         const index_t H = static_cast<index_t>(W) * B;
         const index_t window = effective_window(rows, cols, opt.window);
-        // Measured break-even against the scalar sweep (Xeon, AVX-512 and AVX2, float and double): a
-        // square pair of side 0.7 H to 1.3 H, a window of 24 to 32 (narrow bands are mostly masked).
-        if (rows < H / 2 || cols < H / 2 || rows * cols < H * H) return false;
-        if (window >= 0 && window < 32) return false;
+        if (!pair_kernel_pays(rows, cols, window, H)) return false;
         T seed{};
         if (!seed_of(q, c, dims, opt.dist_method, opt.step_pattern, seed)) return false;
-
-        const index_t stride = dims * W;
-        const index_t stripes = (rows + H - 1) / H;
-        // X: entries t in [-(B-1), cols + H - 1]; lane u of entry t is c[t - u B] (+inf outside).
-        const index_t x_first = -(B - 1), x_count = cols + H + B;
-        const T inf = std::numeric_limits<T>::infinity();
-        T* const x0 = aligned_in(xbuf, x_count * stride, -x_first * stride, inf);
-        for (index_t e = 0; e < x_count; ++e) {
-            const index_t t = x_first + e;
-            T* dst = x0 + e * stride;
-            for (int u = 0; u < W; ++u) {
-                const index_t j = t - static_cast<index_t>(u) * B;
-                for (index_t l = 0; l < dims; ++l) dst[l * W + u] = j >= 0 && j < cols ? c[j * dims + l] : inf;
-            }
-        }
-        // Q: per stripe and sub-row b, lane u holds row s H + u B + b (0 beyond the last row).
-        T* const q0 = aligned_in(qbuf, stripes * B * stride, 0, T{0});
-        for (index_t s = 0; s < stripes; ++s) {
-            for (int b = 0; b < B; ++b) {
-                T* dst = q0 + (s * B + b) * stride;
-                for (int u = 0; u < W; ++u) {
-                    const index_t i = s * H + static_cast<index_t>(u) * B + b;
-                    if (i < rows) {
-                        for (index_t l = 0; l < dims; ++l) dst[l * W + u] = q[i * dims + l];
-                    }
-                }
-            }
-        }
+        const T* x0 = layout_cols(xbuf, cols, c, dims, W, B);
+        const T* q0 = layout_rows(qbuf, rows, q, dims, W, B);
         const index_t pad = H + W;
-        top.assign(static_cast<std::size_t>(cols + 2 * pad), inf);
+        top.assign(static_cast<std::size_t>(cols + 2 * pad), std::numeric_limits<T>::infinity());
         top[static_cast<std::size_t>(pad - 1)] = seed;
-
-        plan = stripe_plan<T>(rows, cols, dims, window, opt.dist_method, x0 - x_first * stride, q0, top.data() + pad);
+        plan = stripe_plan<T>(rows, cols, dims, window, opt.dist_method, x0, q0, top.data() + pad);
         return true;
     }
+};
+
+/// The one-pair kernel with per-row cut-offs (sweep_pruned's semantics, bit for bit) for one query
+/// against many series of its length, the windows of a search: the query's layout and every buffer
+/// are made once, distance() lays out one window.
+template <class T>
+class PrunedPairSweep {
+  public:
+    PrunedPairSweep(index_t n, const T* q, index_t dims, StepPattern step, DistMethod method, index_t window)
+        : n_(n), dims_(dims), step_(step), method_(method), q_(q) {
+        level_ = simd_level();
+        if (!simd_usable<T>(level_, n, n)) return;
+        // A stripe computes about H^2 cells beside the kept ones (its ends are skewed): below four
+        // AVX-512 stripes the AVX2 shape's shorter stripes win (measured on a Xeon, double).
+        if (level_ == SimdLevel::avx512 && n < 4 * static_cast<index_t>(shape_of<T>(level_).W) * shape_of<T>(level_).B) {
+            level_ = SimdLevel::avx2;
+        }
+        const Shape<T> sh = shape_of<T>(level_);
+        W_ = sh.W;
+        B_ = sh.B;
+        const index_t H = static_cast<index_t>(W_) * B_;
+        const index_t w = effective_window(n, n, window);
+        if (!pair_kernel_pays(n, n, w, H)) return;
+        x0_ = layout_cols<T>(xbuf_, n, nullptr, dims, W_, B_);
+        const T* q0 = layout_rows(qbuf_, n, q, dims, W_, B_);
+        pad_ = H + W_;
+        top_.assign(static_cast<std::size_t>(n + 2 * pad_), std::numeric_limits<T>::infinity());
+        lanes_.assign(static_cast<std::size_t>(W_ * B_), T{0});
+        plan_ = stripe_plan<T>(n, n, dims, w, method, x0_, q0, top_.data() + pad_);
+        plan_.lane_thr = lanes_.data();
+        usable_ = true;
+    }
+
+    /// False where the scalar sweep_pruned is as fast (or the level has no kernel).
+    bool usable() const noexcept { return usable_; }
+
+    /// G[n-1, n-1] of the query and c (n x dims) with the cells above row_thr[i] in row i +inf,
+    /// NaN when the last cell is +inf or above `thr`, into `out`. False (nothing computed) when
+    /// c(0, 0) is not finite: the scalar sweep then handles the overflow.
+    bool distance(const T* c, T thr, const T* row_thr, T& out) {
+        T seed{};
+        if (!seed_of(q_, c, dims_, method_, step_, seed)) return false;
+        fill_cols(x0_, n_, c, dims_, W_, B_);
+        std::fill(top_.begin(), top_.end(), std::numeric_limits<T>::infinity());
+        top_[static_cast<std::size_t>(pad_ - 1)] = seed;
+        plan_.thr = thr;
+        plan_.row_thr = row_thr;
+        out = abandoned(run_stripes<T, true>(level_, plan_, step_, cost_kind(dims_, method_)), thr);
+        return true;
+    }
+
+  private:
+    index_t n_, dims_;
+    StepPattern step_;
+    DistMethod method_;
+    const T* q_;
+    SimdLevel level_ = SimdLevel::scalar;
+    int W_ = 1, B_ = 1;
+    index_t pad_ = 0;
+    bool usable_ = false;
+    std::vector<T> xbuf_, qbuf_, top_, lanes_;
+    T* x0_ = nullptr;
+    StripePlan<T> plan_;
 };
 
 /// The distance G[rows-1, cols-1] of two series (rows x dims and cols x dims, row-major) with the

@@ -73,6 +73,10 @@ struct StripePlan {
     /// window), read from `tail` (H steps x B x W values: each stripe's steps from cols - 1 on).
     T* edge = nullptr;
     T* tail = nullptr;
+    /// One pair without directions: per-row cut-offs (rows values; null: none), cells above which
+    /// are +inf (sweep_pruned's semantics), and B x W values of scratch for them (`lane_thr`).
+    const T* row_thr = nullptr;
+    T* lane_thr = nullptr;
     /// One pair: checked between stripes (detail::SweepCheck; null: never).
     Cancellation* cancel = nullptr;
 };

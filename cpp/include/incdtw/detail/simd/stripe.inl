@@ -71,13 +71,14 @@ struct StripeFront {
 /// One step t: `cur` holds the front at t - 1, `prev` at t - 2; on return `prev` holds the front
 /// at t. Sub-rows go in descending order, so the new value of sub-row b replaces its value at t - 2
 /// only after sub-row b + 1 has read it (no extra registers, no copies).
-template <class V, int B, StepPattern S, CostKind CK, bool kOne, bool kMasked, bool kDirs>
+template <class V, int B, StepPattern S, CostKind CK, bool kOne, bool kMasked, bool kDirs, bool kPrune = false>
 __attribute__((always_inline)) inline void stripe_step(const typename V::T* X, typename V::T* top, index_t dims,
                                                        index_t w, DistMethod method, const typename V::T* qs,
                                                        const typename V::R (&q)[B], typename V::R (&cur)[B],
                                                        typename V::R (&prev)[B], typename V::R& above, index_t i0,
                                                        index_t t, typename V::I k2base, typename V::R inf,
-                                                       std::uint8_t* dirs, typename V::T* vals) {
+                                                       std::uint8_t* dirs, typename V::T* vals,
+                                                       const typename V::T* lthr = nullptr) {
     using T = typename V::T;
     using R = typename V::R;
     constexpr int W = V::W;
@@ -94,6 +95,7 @@ __attribute__((always_inline)) inline void stripe_step(const typename V::T* X, t
         if constexpr (S == StepPattern::symmetric2) d = V::add(d, c);
         R val = V::add(c, V::min(V::min(v, d), cur[b]));
         if constexpr (kMasked) val = V::keep_band(val, k2base, 2 * b + i0 - t, w, inf);
+        if constexpr (kPrune) val = V::keep_le(val, V::load(lthr + b * W), inf);  // the row's cut-off
         if constexpr (kDirs) {  // IncDTW's tie rule: diagonal if d' <= v and d' <= h, else vertical if v <= h
             direction_codes<W>(V::le_bits(d, v) & V::le_bits(d, cur[b]), V::le_bits(v, cur[b]), dirs + b * W);
         }
@@ -111,9 +113,13 @@ __attribute__((always_inline)) inline void stripe_step(const typename V::T* X, t
 /// Steps [ta, tb] of the stripe starting at row i0. The front is copied into locals so that it
 /// stays in registers; two steps per iteration swap the roles of the two halves of the front.
 /// kMasked: cells outside the band become +inf (2K = k2base + 2b per lane).
-template <class V, int B, StepPattern S, CostKind CK, bool kOne, bool kMasked, bool kDirs>
-void stripe_steps(const StripePlan<typename V::T>& p, const typename V::T* qs, index_t i0, index_t ta, index_t tb,
-                  index_t t_begin, StripeFront<V, B>& front) {
+/// kPrune: cells above their row's cut-off (`lthr`, B x W values in the front's layout) become
+/// +inf, and the steps stop once two consecutive fronts are all +inf past column `pe` (the row
+/// above's last finite cell): every later cell of the stripe is then +inf, and so is the front
+/// left behind. Returns the first step not computed (tb + 1 when all were).
+template <class V, int B, StepPattern S, CostKind CK, bool kOne, bool kMasked, bool kDirs, bool kPrune = false>
+index_t stripe_steps(const StripePlan<typename V::T>& p, const typename V::T* qs, index_t i0, index_t ta, index_t tb,
+                     index_t t_begin, StripeFront<V, B>& front, const typename V::T* lthr = nullptr, index_t pe = 0) {
     using T = typename V::T;
     using R = typename V::R;
     constexpr bool kUni = CK == CostKind::abs || CK == CostKind::square;
@@ -140,18 +146,31 @@ void stripe_steps(const StripePlan<typename V::T>& p, const typename V::T* qs, i
         if (vals == nullptr || (!kDirs && tt < t_tail)) return nullptr;
         return vals + (tt - (kDirs ? t_begin : t_tail)) * B * V::W;
     };
+    [[maybe_unused]] const R finite = V::set1(std::numeric_limits<T>::max());
+    bool dead = false;
     index_t t = ta;
     for (; t + 1 <= tb; t += 2) {
-        stripe_step<V, B, S, CK, kOne, kMasked, kDirs>(X, top, dims, w, method, qs, q, P, PP, above, i0, t, k2base,
-                                                        inf, dirs, rec(t));
+        stripe_step<V, B, S, CK, kOne, kMasked, kDirs, kPrune>(X, top, dims, w, method, qs, q, P, PP, above, i0, t,
+                                                                k2base, inf, dirs, rec(t), lthr);
         if constexpr (kDirs) dirs += B * V::W;
-        stripe_step<V, B, S, CK, kOne, kMasked, kDirs>(X, top, dims, w, method, qs, q, PP, P, above, i0, t + 1,
-                                                        k2base, inf, dirs, rec(t + 1));
+        stripe_step<V, B, S, CK, kOne, kMasked, kDirs, kPrune>(X, top, dims, w, method, qs, q, PP, P, above, i0,
+                                                                t + 1, k2base, inf, dirs, rec(t + 1), lthr);
         if constexpr (kDirs) dirs += B * V::W;
+        if constexpr (kPrune) {
+            if (t + 1 > pe) {  // lane 0 reads only +inf from the row above from here on
+                unsigned alive = 0;
+                for (int b = 0; b < B; ++b) alive |= V::le_bits(P[b], finite) | V::le_bits(PP[b], finite);
+                if (alive == 0) {
+                    dead = true;
+                    t += 2;
+                    break;
+                }
+            }
+        }
     }
-    if (t <= tb) {
-        stripe_step<V, B, S, CK, kOne, kMasked, kDirs>(X, top, dims, w, method, qs, q, P, PP, above, i0, t, k2base,
-                                                        inf, dirs, rec(t));
+    if (!dead && t <= tb) {
+        stripe_step<V, B, S, CK, kOne, kMasked, kDirs, kPrune>(X, top, dims, w, method, qs, q, P, PP, above, i0, t,
+                                                                k2base, inf, dirs, rec(t), lthr);
         for (int b = 0; b < B; ++b) {
             const R x = P[b];
             P[b] = PP[b];
@@ -163,6 +182,7 @@ void stripe_steps(const StripePlan<typename V::T>& p, const typename V::T* qs, i
         front.PP[b] = PP[b];
     }
     front.above = above;
+    return dead ? t : tb + 1;
 }
 
 /// Writes the directions (and values) recorded for the stripe at row i0, steps [t_begin, t_end],
@@ -201,6 +221,92 @@ void stripe_unskew(const StripePlan<typename V::T>& p, index_t i0, index_t t_beg
     }
 }
 
+/// One pair with per-row cut-offs (p.row_thr; EAPrunedDTW, stripe by stripe): a cell above its
+/// row's cut-off is +inf, exactly as in sweep_pruned (detail/pruned.hpp), so the values of the
+/// cells are that sweep's, bit for bit. A stripe starts at the first finite cell of the row above
+/// (every cell to its left is +inf) and stops once its front is all +inf past the row above's last
+/// finite cell; a row above with no finite cell abandons. Returns G[rows-1, cols-1] or NaN.
+template <class V, int B, StepPattern S, CostKind CK>
+typename V::T stripe_sweep_pruned(const StripePlan<typename V::T>& p) {
+    using T = typename V::T;
+    constexpr int W = V::W;
+    constexpr index_t H = index_t{W} * B;
+    constexpr T tinf = std::numeric_limits<T>::infinity();
+    const index_t rows = p.rows, cols = p.cols, w = p.window;
+    const bool windowed = w >= 0;
+    const typename V::R inf = V::set1(tinf);
+    const index_t stripes = (rows + H - 1) / H;
+    T* const lthr = p.lane_thr;
+    SweepCheck check(p.cancel);
+    index_t ps = 0, pe = -1;  // the first and last finite cell of the row above (row -1: the seed at -1)
+    for (index_t s = 0; s < stripes; ++s) {
+        const index_t i0 = s * H;
+        const index_t g0 = i0 + p.row0;
+        const bool last = s + 1 == stripes;
+        const index_t kstar = rows - 1 - i0;
+        index_t t_begin = windowed && g0 - w > 0 ? g0 - w : 0;
+        if (ps > t_begin) t_begin = ps;
+        index_t t_end = cols - 1 + kstar;
+        if (!last) t_end = (windowed && g0 + H - 1 + w < cols - 1 ? g0 + H - 1 + w : cols - 1) + H - 1;
+        // Sub-row b, lane u: row i0 + u B + b; rows past the matrix keep nothing.
+        for (int b = 0; b < B; ++b) {
+            for (int u = 0; u < W; ++u) {
+                const index_t r = i0 + index_t{u} * B + b;
+                lthr[b * W + u] = r < rows ? p.row_thr[r] : -tinf;
+            }
+        }
+        const T* qs = p.Q + s * B * p.dims * W;
+        StripeFront<V, B> front;
+        for (int b = 0; b < B; ++b) front.P[b] = front.PP[b] = inf;
+        front.above = V::shift_in(inf, V::load(p.top + t_begin - 1 - (W - 1)));
+        index_t next = t_end + 1;  // the first step not computed
+        const auto run = [&](auto masked, index_t ta, index_t tb) {
+            if (next != ta) return;  // an earlier part stopped
+            next = stripe_steps<V, B, S, CK, true, decltype(masked)::value, false, true>(p, qs, g0, ta, tb, t_begin,
+                                                                                         front, lthr, pe);
+        };
+        next = t_begin;
+        if (!windowed) {
+            run(std::false_type{}, t_begin, t_end);
+        } else {
+            const index_t lo = g0 + 2 * (H - 1) - w > t_begin ? g0 + 2 * (H - 1) - w : t_begin;
+            const index_t hi = g0 + w < t_end ? g0 + w : t_end;
+            if (lo <= hi) {
+                run(std::true_type{}, t_begin, lo - 1);
+                run(std::false_type{}, lo, hi);
+                run(std::true_type{}, hi + 1, t_end);
+            } else {
+                run(std::true_type{}, t_begin, t_end);
+            }
+        }
+        const bool stopped = next <= t_end;
+        if (last) {
+            if (stopped) return std::numeric_limits<T>::quiet_NaN();
+            alignas(64) T lanes[W];
+            V::store(lanes, front.P[kstar % B]);
+            return lanes[kstar / B];
+        }
+        // The stripe's last row, in top: its columns from next - H + 1 on were not reached (they hold
+        // an earlier stripe's values): +inf. Then its finite cells bound the next stripe.
+        const index_t r = g0 + H - 1;
+        const index_t lo = windowed && r - w > 0 ? r - w : 0;
+        const index_t hi = windowed && r + w < cols - 1 ? r + w : cols - 1;
+        if (stopped) {
+            for (index_t j = next - H + 1 > lo ? next - H + 1 : lo; j <= hi; ++j) p.top[j] = tinf;
+        }
+        ps = -1;
+        for (index_t j = lo; j <= hi; ++j) {
+            if (p.top[j] < tinf) {
+                if (ps < 0) ps = j;
+                pe = j;
+            }
+        }
+        if (ps < 0) return std::numeric_limits<T>::quiet_NaN();
+        check.done(H * (next - t_begin));
+    }
+    return std::numeric_limits<T>::quiet_NaN();  // not reached: rows >= 1
+}
+
 /// Sweeps the whole matrix described by `p` (see StripePlan). One pair (kOne): returns
 /// G[rows-1, cols-1], or NaN once a stripe's last row has no cell <= p.thr. Many pairs: writes the
 /// W values G[rows-1, cols-1] to p.out. Throws Cancelled between stripes when p.cancel asks to stop.
@@ -213,6 +319,9 @@ typename V::T stripe_sweep(const StripePlan<typename V::T>& p) {
     const bool windowed = w >= 0;
     const typename V::R inf = V::set1(std::numeric_limits<T>::infinity());
     const index_t stripes = (rows + H - 1) / H;
+    if constexpr (kOne && !kDirs) {
+        if (p.row_thr != nullptr) return stripe_sweep_pruned<V, B, S, CK>(p);
+    }
     SweepCheck check(p.cancel);
     for (index_t s = 0; s < stripes; ++s) {
         const index_t i0 = s * H;

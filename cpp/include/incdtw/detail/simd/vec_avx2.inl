@@ -42,6 +42,8 @@ struct F64 {
                                       _mm256_cmpgt_epi64(y, _mm256_set1_epi64x(2 * w)));
         return _mm256_blendv_pd(v, inf, _mm256_castsi256_pd(out));
     }
+    /// v where v <= thr, +inf elsewhere
+    static R keep_le(R v, R thr, R inf) { return _mm256_blendv_pd(inf, v, _mm256_cmp_pd(v, thr, _CMP_LE_OQ)); }
 };
 
 /// 8 floats; band masks on 32-bit integer lanes.
@@ -88,4 +90,5 @@ struct F32 {
                                       _mm256_cmpgt_epi32(y, _mm256_set1_epi32(static_cast<int>(2 * w))));
         return _mm256_blendv_ps(v, inf, _mm256_castsi256_ps(out));
     }
+    static R keep_le(R v, R thr, R inf) { return _mm256_blendv_ps(inf, v, _mm256_cmp_ps(v, thr, _CMP_LE_OQ)); }
 };

@@ -46,6 +46,8 @@ struct F64 {
         const I y = _mm512_add_epi64(k2, _mm512_set1_epi64(off + w));
         return _mm512_mask_mov_pd(inf, _mm512_cmple_epu64_mask(y, _mm512_set1_epi64(2 * w)), v);
     }
+    /// v where v <= thr, +inf elsewhere
+    static R keep_le(R v, R thr, R inf) { return _mm512_mask_mov_pd(inf, _mm512_cmp_pd_mask(v, thr, _CMP_LE_OQ), v); }
 };
 
 /// 16 floats; band masks on 32-bit integer lanes (kernels.hpp keeps the indices below 2^28).
@@ -88,4 +90,5 @@ struct F32 {
         const I y = _mm512_add_epi32(k2, _mm512_set1_epi32(static_cast<int>(off + w)));
         return _mm512_mask_mov_ps(inf, _mm512_cmple_epu32_mask(y, _mm512_set1_epi32(static_cast<int>(2 * w))), v);
     }
+    static R keep_le(R v, R thr, R inf) { return _mm512_mask_mov_ps(inf, _mm512_cmp_ps_mask(v, thr, _CMP_LE_OQ), v); }
 };
