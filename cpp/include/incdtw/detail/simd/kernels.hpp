@@ -84,25 +84,26 @@ bool seed_of(const T* q, const T* c, index_t dims, DistMethod method, StepPatter
     return true;
 }
 
-/// Calls the stripe kernel of instruction set namespace `ns` for the options known at run time.
-#define INCDTW_SIMD_CALL(ns, V, B, kOne, kDirs, plan, step, kind)                                              \
-    [&]() -> typename ns::V::T {                                                                       \
-        auto by_kind = [&](auto s_tag) -> typename ns::V::T {                                          \
-            constexpr StepPattern S = decltype(s_tag)::value;                                          \
-            switch (kind) {                                                                            \
-                case CostKind::abs:                                                                    \
-                    return ns::stripe_sweep<ns::V, B, S, CostKind::abs, kOne, kDirs>(plan);                   \
-                case CostKind::square:                                                                 \
-                    return ns::stripe_sweep<ns::V, B, S, CostKind::square, kOne, kDirs>(plan);                \
-                case CostKind::multi:                                                                  \
-                default:                                                                               \
-                    return ns::stripe_sweep<ns::V, B, S, CostKind::multi, kOne, kDirs>(plan);                 \
-            }                                                                                          \
-        };                                                                                             \
-        if (step == StepPattern::symmetric1) {                                                         \
-            return by_kind(std::integral_constant<StepPattern, StepPattern::symmetric1>{});            \
-        }                                                                                              \
-        return by_kind(std::integral_constant<StepPattern, StepPattern::symmetric2>{});                \
+/// Calls the stripe kernel of instruction set namespace `ns` for the options known at run time;
+/// the trailing arguments are stripe_sweep's kOne, kDirs and kPruned.
+#define INCDTW_SIMD_CALL(ns, V, B, plan, step, kind, ...)                                               \
+    [&]() -> typename ns::V::T {                                                                        \
+        auto by_kind = [&](auto s_tag) -> typename ns::V::T {                                           \
+            constexpr StepPattern S = decltype(s_tag)::value;                                           \
+            switch (kind) {                                                                             \
+                case CostKind::abs:                                                                     \
+                    return ns::stripe_sweep<ns::V, B, S, CostKind::abs, __VA_ARGS__>(plan);             \
+                case CostKind::square:                                                                  \
+                    return ns::stripe_sweep<ns::V, B, S, CostKind::square, __VA_ARGS__>(plan);          \
+                case CostKind::multi:                                                                   \
+                default:                                                                                \
+                    return ns::stripe_sweep<ns::V, B, S, CostKind::multi, __VA_ARGS__>(plan);           \
+            }                                                                                           \
+        };                                                                                              \
+        if (step == StepPattern::symmetric1) {                                                          \
+            return by_kind(std::integral_constant<StepPattern, StepPattern::symmetric1>{});             \
+        }                                                                                               \
+        return by_kind(std::integral_constant<StepPattern, StepPattern::symmetric2>{});                 \
     }()
 
 template <class T, bool kOne, bool kDirs = false>
@@ -110,11 +111,39 @@ T run_stripes(SimdLevel level, const StripePlan<T>& plan, StepPattern step, Cost
 #if INCDTW_X86_SIMD
     constexpr bool f64 = std::is_same_v<T, double>;
     if (level == SimdLevel::avx512) {
-        if constexpr (f64) return INCDTW_SIMD_CALL(avx512, F64, 9, kOne, kDirs, plan, step, kind);
-        else return INCDTW_SIMD_CALL(avx512, F32, 9, kOne, kDirs, plan, step, kind);
+        if constexpr (f64) return INCDTW_SIMD_CALL(avx512, F64, 9, plan, step, kind, kOne, kDirs);
+        else return INCDTW_SIMD_CALL(avx512, F32, 9, plan, step, kind, kOne, kDirs);
     }
-    if constexpr (f64) return INCDTW_SIMD_CALL(avx2, F64, 6, kOne, kDirs, plan, step, kind);
-    else return INCDTW_SIMD_CALL(avx2, F32, 6, kOne, kDirs, plan, step, kind);
+    if constexpr (f64) return INCDTW_SIMD_CALL(avx2, F64, 6, plan, step, kind, kOne, kDirs);
+    else return INCDTW_SIMD_CALL(avx2, F32, 6, plan, step, kind, kOne, kDirs);
+#else
+    (void)level, (void)plan, (void)step, (void)kind;
+    return T{0};
+#endif
+}
+
+/// The sub-rows per step of the pruned one-pair kernel (PrunedPairSweep): a stripe computes about
+/// H^2 cells beside the kept ones (its ends are skewed), so AVX-512 takes 6 sub-rows instead of the
+/// full sweep's 9 (measured on a Xeon, double: 3 to 9 tried, 6 best or tied at every |Q| and band);
+/// AVX2 keeps its 6.
+inline constexpr int kPrunedAvx512Rows = 6;
+template <class T>
+Shape<T> pruned_shape_of(SimdLevel level) noexcept {
+    if (level == SimdLevel::avx512) return {static_cast<int>(64 / sizeof(T)), kPrunedAvx512Rows};
+    return shape_of<T>(level);
+}
+
+/// run_stripes of one pair with per-row cut-offs (plan.row_thr), in pruned_shape_of's shape.
+template <class T>
+T run_pruned_stripes(SimdLevel level, const StripePlan<T>& plan, StepPattern step, CostKind kind) {
+#if INCDTW_X86_SIMD
+    constexpr bool f64 = std::is_same_v<T, double>;
+    if (level == SimdLevel::avx512) {
+        if constexpr (f64) return INCDTW_SIMD_CALL(avx512, F64, kPrunedAvx512Rows, plan, step, kind, true, false, true);
+        else return INCDTW_SIMD_CALL(avx512, F32, kPrunedAvx512Rows, plan, step, kind, true, false, true);
+    }
+    if constexpr (f64) return INCDTW_SIMD_CALL(avx2, F64, 6, plan, step, kind, true, false, true);
+    else return INCDTW_SIMD_CALL(avx2, F32, 6, plan, step, kind, true, false, true);
 #else
     (void)level, (void)plan, (void)step, (void)kind;
     return T{0};
@@ -179,7 +208,8 @@ template <class T>
 T* layout_cols(std::vector<T>& buf, index_t cols, const T* c, index_t dims, int W, int B) {
     const index_t stride = dims * W, H = static_cast<index_t>(W) * B;
     const index_t x_first = -(B - 1), x_count = cols + H + B;
-    T* const x0 = aligned_in(buf, x_count * stride, -x_first * stride, std::numeric_limits<T>::infinity()) - x_first * stride;
+    const T inf = std::numeric_limits<T>::infinity();
+    T* const x0 = aligned_in(buf, x_count * stride, -x_first * stride, inf) - x_first * stride;
     if (c != nullptr) fill_cols(x0, cols, c, dims, W, B);
     return x0;
 }
@@ -245,17 +275,13 @@ class PrunedPairSweep {
         : n_(n), dims_(dims), step_(step), method_(method), q_(q) {
         level_ = simd_level();
         if (!simd_usable<T>(level_, n, n)) return;
-        // A stripe computes about H^2 cells beside the kept ones (its ends are skewed): below four
-        // AVX-512 stripes the AVX2 shape's shorter stripes win (measured on a Xeon, double).
-        if (level_ == SimdLevel::avx512 && n < 4 * static_cast<index_t>(shape_of<T>(level_).W) * shape_of<T>(level_).B) {
-            level_ = SimdLevel::avx2;
-        }
-        const Shape<T> sh = shape_of<T>(level_);
+        const Shape<T> sh = pruned_shape_of<T>(level_);
         W_ = sh.W;
         B_ = sh.B;
         const index_t H = static_cast<index_t>(W_) * B_;
         const index_t w = effective_window(n, n, window);
-        if (!pair_kernel_pays(n, n, w, H)) return;
+        // Measured (Xeon, double): the pruned kernel wins from a band of 16 on (12: a tie).
+        if (n < H / 2 || (w >= 0 && w < 16)) return;
         x0_ = layout_cols<T>(xbuf_, n, nullptr, dims, W_, B_);
         const T* q0 = layout_rows(qbuf_, n, q, dims, W_, B_);
         pad_ = H + W_;
@@ -280,7 +306,7 @@ class PrunedPairSweep {
         top_[static_cast<std::size_t>(pad_ - 1)] = seed;
         plan_.thr = thr;
         plan_.row_thr = row_thr;
-        out = abandoned(run_stripes<T, true>(level_, plan_, step_, cost_kind(dims_, method_)), thr);
+        out = abandoned(run_pruned_stripes<T>(level_, plan_, step_, cost_kind(dims_, method_)), thr);
         return true;
     }
 

@@ -310,7 +310,8 @@ typename V::T stripe_sweep_pruned(const StripePlan<typename V::T>& p) {
 /// Sweeps the whole matrix described by `p` (see StripePlan). One pair (kOne): returns
 /// G[rows-1, cols-1], or NaN once a stripe's last row has no cell <= p.thr. Many pairs: writes the
 /// W values G[rows-1, cols-1] to p.out. Throws Cancelled between stripes when p.cancel asks to stop.
-template <class V, int B, StepPattern S, CostKind CK, bool kOne, bool kDirs = false>
+/// kPruned: one pair with per-row cut-offs (stripe_sweep_pruned).
+template <class V, int B, StepPattern S, CostKind CK, bool kOne, bool kDirs = false, bool kPruned = false>
 typename V::T stripe_sweep(const StripePlan<typename V::T>& p) {
     using T = typename V::T;
     constexpr int W = V::W;
@@ -319,8 +320,9 @@ typename V::T stripe_sweep(const StripePlan<typename V::T>& p) {
     const bool windowed = w >= 0;
     const typename V::R inf = V::set1(std::numeric_limits<T>::infinity());
     const index_t stripes = (rows + H - 1) / H;
-    if constexpr (kOne && !kDirs) {
-        if (p.row_thr != nullptr) return stripe_sweep_pruned<V, B, S, CK>(p);
+    if constexpr (kPruned) {
+        static_assert(kOne && !kDirs, "the cut-offs are for one pair's distance");
+        return stripe_sweep_pruned<V, B, S, CK>(p);
     }
     SweepCheck check(p.cancel);
     for (index_t s = 0; s < stripes; ++s) {
