@@ -297,7 +297,9 @@ class RundtwResult(_Result):
     counter : dict
         How the search decided the windows (each counted once, by the last test it needed):
         ``lb_kim``, ``lb_keogh_q``, ``lb_keogh_c`` (skipped by a lower bound), ``early_abandon``,
-        ``completed``; ``lower_bound`` is the sum of the first three. Informative, not a contract.
+        ``completed``; ``lower_bound`` is the sum of the first three. Informative, not a contract:
+        on more than one thread it can differ between runs (the threads share their best bound as
+        they go), while ``dist`` and the neighbours never do.
     knn_indices : ndarray of intp or None
         0-based starts of the k nearest non-overlapping windows, best first (``k > 0``).
     knn_values : ndarray or None

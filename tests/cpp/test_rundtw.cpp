@@ -140,6 +140,35 @@ TEST_CASE("rundtw: the parallel search gives the bits of the serial one") {
     }
 }
 
+TEST_CASE("rundtw: parts share their bound, so many small parts prune as much as one") {
+    // A close match planted after the serial seed search (its first 4,096 windows): a part that
+    // started from that seed's bound instead of the best one found so far would compute far more.
+    std::mt19937 rng(9);
+    auto x = random_walk<double>(rng, 60000, 1);
+    const auto noise = random_walk<double>(rng, 64, 1);
+    std::vector<double> qv(64);
+    for (index_t t = 0; t < 64; ++t) qv[static_cast<std::size_t>(t)] = x.at(10000 + t, 0) + 0.01 * noise.at(t, 0);
+    const Series<double> q{qv, 64, 1};
+    RundtwOptions opt;
+    opt.scale = WindowScaling::z;
+    opt.window = 16;
+    opt.k = 1;  // v_1 of a part is the best so far (v_k of one part is above the running one)
+    const auto dtws = [](const incdtw::RundtwResult<double>& r) { return r.counter.early_abandon + r.counter.completed; };
+    opt.part_windows = 60000;
+    const auto whole = incdtw::rundtw(q.view(), x.view(), opt);
+    REQUIRE(whole.knn_indices.size() == 1);
+    CHECK(whole.knn_indices[0] == 10000);
+    for (int jobs : {1, 2}) {
+        opt.n_jobs = jobs;
+        opt.part_windows = 2000;
+        const auto parts = incdtw::rundtw(q.view(), x.view(), opt);
+        INFO("n_jobs=", jobs, " DTWs: one part ", dtws(whole), ", parts of 2,000 windows ", dtws(parts));
+        CHECK(parts.knn_indices == whole.knn_indices);
+        CHECK(parts.knn_values == whole.knn_values);
+        CHECK(dtws(parts) <= dtws(whole) + dtws(whole) / 4 + 100);
+    }
+}
+
 TEST_CASE_TEMPLATE("rundtw: huge values give the bits of the same values times a power of two", T, float, double) {
     // Every window's z and 01 scaling is invariant under multiplying the data by 2^e (exact): a
     // search of huge series, whose running sums of squares and window ranges overflow when computed

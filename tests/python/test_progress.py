@@ -86,7 +86,11 @@ def test_rundtw_with_progress_gives_the_same_result(kw, capsys):
     assert same_bits(got.dist, want.dist)
     if "k" in kw:
         assert same_bits(got.knn_indices, want.knn_indices) and same_bits(got.knn_values, want.knn_values)
-    assert got.counter == want.counter
+    if kw.get("n_jobs") == 1:  # on more threads the shared bound makes the counter depend on timing
+        assert got.counter == want.counter
+    else:
+        every = ("lower_bound", "early_abandon", "completed")  # each window counted once
+        assert sum(got.counter[c] for c in every) == sum(want.counter[c] for c in every) == len(got.dist)
 
 
 def test_rundtw_progress_counts_every_window():

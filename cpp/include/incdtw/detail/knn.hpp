@@ -14,6 +14,7 @@
 /// candidates merged, give exactly the k-NN of the whole search.
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <limits>
 #include <vector>
@@ -88,11 +89,38 @@ class KnnCandidates {
 
     const std::vector<Match<T>>& candidates() const noexcept { return cands_; }
 
+    /// Lowers tau to `bound` (v_k of another part, which bounds v_k of the whole as well) and drops
+    /// the candidates above it.
+    void tighten(T bound) {
+        if (!(bound < tau_)) return;
+        tau_ = bound;
+        cands_.erase(std::remove_if(cands_.begin(), cands_.end(), [bound](const Match<T>& m) { return m.value > bound; }),
+                     cands_.end());
+        selected_size_ = static_cast<index_t>(cands_.size());
+    }
+
   private:
     index_t k_, w_;
     T tau_;
     std::vector<Match<T>> cands_;
     index_t selected_size_ = 0;
+};
+
+/// The smallest tau of the parts of a search so far, shared between the threads that search
+/// them: every part's tau bounds v_k of the whole, so each part may skip by the best of all.
+template <class T>
+class SharedBound {
+  public:
+    explicit SharedBound(T start) : tau_(start) {}
+    T get() const noexcept { return tau_.load(std::memory_order_relaxed); }
+    void lower(T tau) noexcept {
+        T cur = tau_.load(std::memory_order_relaxed);
+        while (tau < cur && !tau_.compare_exchange_weak(cur, tau, std::memory_order_relaxed)) {
+        }
+    }
+
+  private:
+    std::atomic<T> tau_;
 };
 
 /// IncDTW's backward scan over a distance vector (cpp_kNN_rev): the window indices it keeps as

@@ -28,14 +28,16 @@ struct PartRange {
     index_t series, begin, end;
 };
 
-/// The parts a search runs on its threads: `part_windows` windows each (0: about two per thread,
-/// at least 20,000 windows).
+/// The parts a search runs on its threads: `part_windows` windows each (0: one per series on one
+/// thread, whose bound is then the running one of the whole series; else about two per thread, at
+/// least 20,000 windows).
 template <class T>
 std::vector<PartRange> split_parts(const std::vector<RunSeries<T>>& all, int threads, index_t part_windows) {
     std::vector<PartRange> parts;
     for (index_t si = 0; si < static_cast<index_t>(all.size()); ++si) {
         const index_t W = all[static_cast<std::size_t>(si)].windows;
-        const index_t size = part_windows > 0 ? part_windows : std::max<index_t>(W / (2 * threads) + 1, 20000);
+        index_t size = part_windows > 0 ? part_windows : std::max<index_t>(W / (2 * threads) + 1, 20000);
+        if (part_windows == 0 && threads == 1) size = std::max<index_t>(W, 1);
         for (index_t b = 0; b < W; b += size) parts.push_back({si, b, std::min(W, b + size)});
     }
     return parts;
@@ -69,6 +71,7 @@ class Search {
             const index_t n = std::min(all_[0].windows, std::max<index_t>(16 * rule_.k * rule_.overlap, 4096));
             tau0 = search_range(all_[0], 0, n, tau0, tests).tau();
         }
+        SharedBound<T> bound(tau0);  // parts on one thread run in order: each starts from the last's tau
         parallel_for(static_cast<index_t>(parts.size()), threads_, [&](index_t p) {
             const PartRange part = parts[static_cast<std::size_t>(p)];
             Tests tests(q_);
@@ -79,7 +82,8 @@ class Search {
                     tests.evaluate(s, j, std::numeric_limits<T>::infinity());
                 }
             } else {
-                found[static_cast<std::size_t>(p)] = search_range(s, part.begin, part.end, tau0, tests).candidates();
+                found[static_cast<std::size_t>(p)] =
+                    search_range(s, part.begin, part.end, tau0, tests, rule_.k > 0 ? &bound : nullptr).candidates();
             }
             if (progress_ != nullptr) progress_->done.fetch_add(part.end - part.begin, std::memory_order_relaxed);
         });
@@ -147,16 +151,23 @@ class Search {
 
   private:
     /// Searches windows [begin, end) of s from the bound tau0; windows that an earlier search
-    /// already settled are not computed again.
-    KnnCandidates<T> search_range(RunSeries<T>& s, index_t begin, index_t end, T tau0, Tests& tests) const {
+    /// already settled are not computed again. `shared` (optional): the best tau of the other
+    /// parts, read every 256 windows and lowered by this part's.
+    KnnCandidates<T> search_range(RunSeries<T>& s, index_t begin, index_t end, T tau0, Tests& tests,
+                                  SharedBound<T>* shared = nullptr) const {
         KnnCandidates<T> cands(rule_.k, rule_.overlap, tau0);
         for (index_t j = begin; j < end; ++j) {
             if ((j & 1023) == 0) interruption_point(cancel_);
+            if (shared != nullptr && ((j - begin) & 255) == 0) {
+                shared->lower(cands.tau());
+                cands.tighten(shared->get());
+            }
             const auto u = static_cast<std::size_t>(j);
             const T tau = cands.tau();
             if (s.status[u] == st_unknown || (s.status[u] != st_done && s.val[u] < tau)) tests.evaluate(s, j, tau);
             if (s.status[u] == st_done && s.val[u] <= cands.tau()) cands.add(s.val[u], s.series, s.first + j);
         }
+        if (shared != nullptr) shared->lower(cands.tau());
         return cands;
     }
 

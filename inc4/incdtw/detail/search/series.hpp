@@ -1,0 +1,198 @@
+#pragma once
+/// The searched side of a subsequence search: a series (or a part of one), IncDTW's running
+/// per-window scaling, the power-of-two shift that keeps it in range, and the data's envelope.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "../../lower_bound.hpp"
+#include "../../rundtw_types.hpp"
+#include "../../scaling.hpp"
+#include "../checks.hpp"
+#include "../memory.hpp"
+#include "../sliding.hpp"
+#include "query.hpp"
+
+namespace incdtw {
+namespace detail {
+
+/// One searched series, or a part of one: per-window scaling (offset, divisor) and the raw data's
+/// envelope. Window j of `x` is window `first + j` of the whole series. With scaling, x may be the
+/// series times 2^-shift[l] per dimension (prepare_shift), which every window's scaled values do
+/// not depend on; off and div are in those units.
+template <class T>
+struct RunSeries {
+    SeriesView<T> x;
+    std::vector<int> shift;   ///< per dimension (empty: none)
+    std::vector<T> shifted;   ///< the shifted copy that x views (empty: x is the input)
+    index_t windows = 0;
+    index_t first = 0;
+    index_t series = 0;  ///< its index in the searched list
+    std::vector<T> off, div;  ///< windows x dims (empty when not scaled)
+    std::vector<T> xlo, xhi;  ///< length x dims
+    std::vector<T> val;       ///< per window: the distance (st_done) or a threshold it exceeds
+    std::vector<std::uint8_t> status;
+
+    // Movable (a moved vector keeps its buffer, which x may view), not copyable (the copy's x would
+    // view the original's buffer).
+    RunSeries() = default;
+    RunSeries(RunSeries&&) noexcept = default;
+    RunSeries& operator=(RunSeries&&) noexcept = default;
+    RunSeries(const RunSeries&) = delete;
+    RunSeries& operator=(const RunSeries&) = delete;
+};
+
+/// IncDTW's running mean and variance of the windows of one dimension (API.md 12.2): mu = sum / n,
+/// s2 = sum(x^2) / (n - 1) - mu^2 n / (n - 1) for the first window, then the running update; one
+/// observation: s2 = 0. The same operations wherever a search starts, so parts agree bit for bit.
+struct ZRunning {
+    double mu = 0, s2 = 0;
+
+    template <class At>
+    void start(const At& at, index_t n) {
+        const double nn = static_cast<double>(n), n1 = static_cast<double>(n - 1);
+        double sum = 0, sum2 = 0;
+        for (index_t t = 0; t < n; ++t) {
+            sum += at(t);
+            sum2 += at(t) * at(t);
+        }
+        mu = sum / nn;
+        s2 = n > 1 ? sum2 / n1 - mu * mu * nn / n1 : 0.0;
+    }
+
+    /// From one window to the next: `xn` enters, `xo` leaves.
+    void advance(double xn, double xo, index_t n) {
+        const double nn = static_cast<double>(n), n1 = static_cast<double>(n - 1);
+        const double mu_new = mu + (xn - xo) / nn;
+        if (n > 1) s2 = s2 + (xn * xn - xo * xo) / n1 + (mu * mu - mu_new * mu_new) * nn / n1;
+        mu = mu_new;
+    }
+};
+
+/// The values of z_start / rundtw_z_states per dimension: mu, s2 (in the units of the shifted
+/// series) and the shift.
+inline constexpr index_t z_state_values = 3;
+
+/// The power-of-two shift (scaling.hpp's pow2_shift) of dimension l of x for windows of length n,
+/// small enough to keep every value of the search in range: for z, IncDTW's running sums
+/// (n x^2, in double) and the per-window offsets and divisors in T; for 01, the window ranges.
+template <class T>
+int series_shift(SeriesView<T> x, index_t l, index_t n, WindowScaling how) {
+    double big = 0;
+    for (index_t t = 0; t < x.length; ++t) big = std::max(big, std::fabs(static_cast<double>(x.data[t * x.dims + l])));
+    const int t_limit = std::numeric_limits<T>::max_exponent - 3;  // v - off and the divisor fit T
+    if (how == WindowScaling::zero_one) return pow2_shift(big, t_limit + 1);
+    const int sums = (1020 - std::ilogb(static_cast<double>(n) + 1.0)) / 2;  // n x^2 < 2^1021
+    return pow2_shift(big, std::min(sums, t_limit));
+}
+
+/// Points s.x at a copy of the series times 2^-shift[l] when a dimension's values are so large that
+/// the scaling of its windows would overflow (ordinary data: no copy). `z_start` (z, a part after
+/// window 0) carries the shift of the whole series, which the part keeps (see prepare_scaling).
+template <class T>
+void prepare_shift(RunSeries<T>& s, index_t n, WindowScaling how, const double* z_start = nullptr) {
+    const index_t d = s.x.dims, len = s.x.length;
+    if (how == WindowScaling::none) return;
+    s.shift.assign(static_cast<std::size_t>(d), 0);
+    bool any = false;
+    for (index_t l = 0; l < d; ++l) {
+        int k = series_shift(s.x, l, n, how);
+        if (z_start != nullptr) k = std::max(k, static_cast<int>(z_start[z_state_values * l + 2]));
+        s.shift[static_cast<std::size_t>(l)] = k;
+        any = any || k != 0;
+    }
+    if (!any) return;
+    assign_large(s.shifted, static_cast<std::size_t>(len * d), T{0});
+    for (index_t t = 0; t < len; ++t) {
+        for (index_t l = 0; l < d; ++l) {
+            const auto u = static_cast<std::size_t>(t * d + l);
+            s.shifted[u] = std::ldexp(s.x.data[u], -s.shift[static_cast<std::size_t>(l)]);
+        }
+    }
+    s.x.data = s.shifted.data();
+}
+
+/// IncDTW's per-window scaling of s, computed in window order (the z update is a recurrence), in
+/// the units of the shifted series (prepare_shift first). `z_start` (z only, z_state_values x dims
+/// values: mu, s2 and the shift of each dimension) is the running state at window 0 of s, from
+/// rundtw_z_states(); null: start it from s's own first window (a whole series).
+template <class T>
+void prepare_scaling(RunSeries<T>& s, index_t n, WindowScaling how, const double* z_start = nullptr) {
+    const index_t d = s.x.dims, W = s.windows, len = s.x.length;
+    if (how == WindowScaling::none) return;
+    assign_large(s.off, static_cast<std::size_t>(W * d), T{0});
+    assign_large(s.div, static_cast<std::size_t>(W * d), T{0});
+    for (index_t l = 0; l < d; ++l) {
+        const int k = s.shift.empty() ? 0 : s.shift[static_cast<std::size_t>(l)];
+        const T unit = std::ldexp(T{1}, -k);  // the divisor 1 (shift only) in these units
+        if (how == WindowScaling::z) {
+            // sigma = 1 when s2 < 1e-9 (s2 of the unshifted series, 2^2k times this one's)
+            const auto at = [&](index_t t) { return static_cast<double>(s.x.data[t * d + l]); };
+            ZRunning z;
+            if (z_start != nullptr) {
+                const int from = static_cast<int>(z_start[z_state_values * l + 2]);  // prepare_shift: k >= from
+                z.mu = std::ldexp(z_start[z_state_values * l], from - k);
+                z.s2 = std::ldexp(z_start[z_state_values * l + 1], 2 * (from - k));
+            } else {
+                z.start(at, n);
+            }
+            for (index_t j = 0; j < W; ++j) {
+                if (j > 0) z.advance(at(j + n - 1), at(j - 1), n);
+                const auto u = static_cast<std::size_t>(j * d + l);
+                s.off[u] = static_cast<T>(z.mu);
+                const double s2 = k == 0 ? z.s2 : std::ldexp(z.s2, 2 * k);  // may overflow to inf: fine here
+                s.div[u] = s2 < 1e-9 ? unit : static_cast<T>(std::sqrt(z.s2));
+            }
+        } else {
+            window_extremes(s.x.data + l, d, len, 0, n - 1, W, s.off.data() + l, s.div.data() + l, d);
+            for (index_t j = 0; j < W; ++j) {
+                const auto u = static_cast<std::size_t>(j * d + l);
+                const T range = s.div[u] - s.off[u];
+                s.div[u] = (k == 0 ? range : std::ldexp(range, k)) < T(1e-9) ? unit : range;
+            }
+        }
+    }
+}
+
+/// The data's envelope (radius r) and the per-window results of s, all unknown.
+template <class T>
+void prepare_envelope(RunSeries<T>& s, index_t r) {
+    const index_t d = s.x.dims;
+    assign_large(s.xlo, static_cast<std::size_t>(s.x.length * d), T{0});
+    assign_large(s.xhi, static_cast<std::size_t>(s.x.length * d), T{0});
+    envelope(s.x.data, s.x.length, d, r, r, s.xlo.data(), s.xhi.data());
+    assign_large(s.val, static_cast<std::size_t>(s.windows), T{0});
+    assign_large(s.status, static_cast<std::size_t>(s.windows), std::uint8_t{st_unknown});
+}
+
+/// A part's z_start: per dimension a finite mu and s2 and an integral shift in [0, 2200] (a shift of
+/// rundtw_z_states is at most ~1100).
+inline void check_z_start(const double* z, index_t dims) {
+    for (index_t l = 0; l < dims; ++l) {
+        const double* v = z + z_state_values * l;
+        if (!std::isfinite(v[0]) || !std::isfinite(v[1]) || !(v[2] >= 0 && v[2] <= 2200) || v[2] != std::floor(v[2])) {
+            throw std::invalid_argument("z_start is not a state of rundtw_z_states (mu, s2, shift per dimension)");
+        }
+    }
+}
+
+template <class T>
+void check_searched(SeriesView<T> query, SeriesView<T> x, const std::string& name) {
+    check_series(x, name.c_str());
+    if (x.dims != query.dims) {
+        throw std::invalid_argument(name + " has " + std::to_string(x.dims) + " dimensions but Q has " +
+                                    std::to_string(query.dims));
+    }
+    if (x.length < query.length) {
+        throw std::invalid_argument("Q (length " + std::to_string(query.length) + ") is longer than " + name +
+                                    " (length " + std::to_string(x.length) + ")");
+    }
+}
+
+}  // namespace detail
+}  // namespace incdtw
