@@ -13,8 +13,8 @@
 /// the windows against the query's envelope, LB_Keogh of the query against the data's envelope,
 /// then DTW with early abandoning. A bound only skips a window when it exceeds the threshold by a
 /// relative margin far above the rounding error of the sums, so no skipped window could have been
-/// reported or taken. Phase 1 searches parts of the windows in parallel for the k-NN (each part with
-/// its own bound, which is valid for the whole, detail/knn.hpp); phase 2 walks the windows in
+/// reported or taken. Phase 1 searches parts of the windows in parallel for the k-NN (the parts
+/// share the best of their bounds, each valid for the whole, detail/knn.hpp); phase 2 walks the windows in
 /// order, applies IncDTW's reporting rule and computes only what phase 1 left open.
 
 #include <cstdint>

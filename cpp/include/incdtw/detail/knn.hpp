@@ -81,10 +81,7 @@ class KnnCandidates {
         std::vector<Match<T>> work(cands_);
         const auto picks = select_non_overlapping(work, k_, w_);
         if (static_cast<index_t>(picks.size()) == k_ && picks.back().value < tau_) tau_ = picks.back().value;
-        const T tau = tau_;
-        cands_.erase(std::remove_if(cands_.begin(), cands_.end(), [tau](const Match<T>& m) { return m.value > tau; }),
-                     cands_.end());
-        selected_size_ = static_cast<index_t>(cands_.size());
+        drop_above_tau();
     }
 
     const std::vector<Match<T>>& candidates() const noexcept { return cands_; }
@@ -94,12 +91,17 @@ class KnnCandidates {
     void tighten(T bound) {
         if (!(bound < tau_)) return;
         tau_ = bound;
-        cands_.erase(std::remove_if(cands_.begin(), cands_.end(), [bound](const Match<T>& m) { return m.value > bound; }),
+        drop_above_tau();
+    }
+
+  private:
+    void drop_above_tau() {
+        const T tau = tau_;
+        cands_.erase(std::remove_if(cands_.begin(), cands_.end(), [tau](const Match<T>& m) { return m.value > tau; }),
                      cands_.end());
         selected_size_ = static_cast<index_t>(cands_.size());
     }
 
-  private:
     index_t k_, w_;
     T tau_;
     std::vector<Match<T>> cands_;

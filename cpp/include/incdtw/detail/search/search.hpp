@@ -45,7 +45,7 @@ std::vector<PartRange> split_parts(const std::vector<RunSeries<T>>& all, int thr
 
 /// The two phases of a search over a list of series (or parts of them), on `threads` threads.
 ///  * phase 1 finds the k-NN candidates (or, without any threshold, every distance) in parallel
-///    parts, each with its own bound (valid for the whole, detail/knn.hpp);
+///    parts, which share the best of their bounds (each valid for the whole, detail/knn.hpp);
 ///  * phase 2 applies IncDTW's reporting rule: in order (report), or, without the k-NN
 ///    bookkeeping, in parallel parts from a guessed state that are then corrected in order
 ///    (speculate: the walks of the rule meet again soon after a part starts).

@@ -6,7 +6,6 @@
 /// return false when the SIMD path does not apply (scalar level, short series, narrow windows),
 /// so that the caller runs the scalar sweep.
 
-#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -235,6 +234,15 @@ T* layout_rows(std::vector<T>& buf, index_t rows, const T* q, index_t dims, int 
     return q0;
 }
 
+/// The row above the first stripe: `top` of cols + 2 pad values, +inf except the diagonal
+/// predecessor of the first cell (entry pad - 1 holds the seed). Returns column 0.
+template <class T>
+T* seed_top(std::vector<T>& top, index_t cols, index_t pad, T seed) {
+    top.assign(static_cast<std::size_t>(cols + 2 * pad), std::numeric_limits<T>::infinity());
+    top[static_cast<std::size_t>(pad - 1)] = seed;
+    return top.data() + pad;
+}
+
 /// The data of the one-pair kernel (StripePlan's layout) and the plan pointing into it.
 template <class T>
 struct PairSweep {
@@ -257,10 +265,8 @@ struct PairSweep {
         if (!seed_of(q, c, dims, opt.dist_method, opt.step_pattern, seed)) return false;
         const T* x0 = layout_cols(xbuf, cols, c, dims, W, B);
         const T* q0 = layout_rows(qbuf, rows, q, dims, W, B);
-        const index_t pad = H + W;
-        top.assign(static_cast<std::size_t>(cols + 2 * pad), std::numeric_limits<T>::infinity());
-        top[static_cast<std::size_t>(pad - 1)] = seed;
-        plan = stripe_plan<T>(rows, cols, dims, window, opt.dist_method, x0, q0, top.data() + pad);
+        T* const top0 = seed_top(top, cols, H + W, seed);
+        plan = stripe_plan<T>(rows, cols, dims, window, opt.dist_method, x0, q0, top0);
         return true;
     }
 };
@@ -285,12 +291,15 @@ class PrunedPairSweep {
         x0_ = layout_cols<T>(xbuf_, n, nullptr, dims, W_, B_);
         const T* q0 = layout_rows(qbuf_, n, q, dims, W_, B_);
         pad_ = H + W_;
-        top_.assign(static_cast<std::size_t>(n + 2 * pad_), std::numeric_limits<T>::infinity());
         lanes_.assign(static_cast<std::size_t>(W_ * B_), T{0});
-        plan_ = stripe_plan<T>(n, n, dims, w, method, x0_, q0, top_.data() + pad_);
+        plan_ = stripe_plan<T>(n, n, dims, w, method, x0_, q0, seed_top(top_, n, pad_, T{0}));
         plan_.lane_thr = lanes_.data();
         usable_ = true;
     }
+
+    // The plan points into the buffers: a copy would point into the original's.
+    PrunedPairSweep(const PrunedPairSweep&) = delete;
+    PrunedPairSweep& operator=(const PrunedPairSweep&) = delete;
 
     /// False where the scalar sweep_pruned is as fast (or the level has no kernel).
     bool usable() const noexcept { return usable_; }
@@ -302,8 +311,7 @@ class PrunedPairSweep {
         T seed{};
         if (!seed_of(q_, c, dims_, method_, step_, seed)) return false;
         fill_cols(x0_, n_, c, dims_, W_, B_);
-        std::fill(top_.begin(), top_.end(), std::numeric_limits<T>::infinity());
-        top_[static_cast<std::size_t>(pad_ - 1)] = seed;
+        seed_top(top_, n_, pad_, seed);  // the same buffer: plan_.top stays valid
         plan_.thr = thr;
         plan_.row_thr = row_thr;
         out = abandoned(run_pruned_stripes<T>(level_, plan_, step_, cost_kind(dims_, method_)), thr);

@@ -221,6 +221,50 @@ void stripe_unskew(const StripePlan<typename V::T>& p, index_t i0, index_t t_beg
     }
 }
 
+/// Stripe s of H rows: its first row i0 (g0 in the window's coordinates), the last row's offset
+/// kstar (in the last stripe), and its steps [t_begin, t_end], from the band's first column of row
+/// g0 to the last column of the stripe's last row (the result cell, in the last stripe).
+struct StripeSpan {
+    index_t i0, g0, kstar, t_begin, t_end;
+    bool last;
+};
+inline StripeSpan stripe_span(index_t s, index_t H, index_t rows, index_t cols, index_t row0, index_t w) {
+    StripeSpan sp{};
+    sp.i0 = s * H;
+    sp.g0 = sp.i0 + row0;
+    sp.last = (s + 1) * H >= rows;
+    sp.kstar = rows - 1 - sp.i0;
+    sp.t_begin = w >= 0 && sp.g0 - w > 0 ? sp.g0 - w : 0;
+    sp.t_end = cols - 1 + sp.kstar;
+    if (!sp.last) sp.t_end = (w >= 0 && sp.g0 + H - 1 + w < cols - 1 ? sp.g0 + H - 1 + w : cols - 1) + H - 1;
+    return sp;
+}
+
+/// The columns [lo, hi] of row r (window coordinates) inside the band (w < 0: every column).
+inline void band_columns(index_t r, index_t w, index_t cols, index_t& lo, index_t& hi) {
+    lo = w >= 0 && r - w > 0 ? r - w : 0;
+    hi = w >= 0 && r + w < cols - 1 ? r + w : cols - 1;
+}
+
+/// Steps [t_begin, t_end] of the stripe at row g0 as fn(masked, ta, tb) in order, `masked` a
+/// std::bool_constant: false where every lane's cell is inside the band (no mask needed).
+template <class Fn>
+void stripe_segments(index_t g0, index_t H, index_t w, index_t t_begin, index_t t_end, Fn&& fn) {
+    if (w < 0) {
+        fn(std::false_type{}, t_begin, t_end);
+        return;
+    }
+    const index_t lo = g0 + 2 * (H - 1) - w > t_begin ? g0 + 2 * (H - 1) - w : t_begin;
+    const index_t hi = g0 + w < t_end ? g0 + w : t_end;
+    if (lo <= hi) {
+        fn(std::true_type{}, t_begin, lo - 1);
+        fn(std::false_type{}, lo, hi);
+        fn(std::true_type{}, hi + 1, t_end);
+    } else {
+        fn(std::true_type{}, t_begin, t_end);
+    }
+}
+
 /// One pair with per-row cut-offs (p.row_thr; EAPrunedDTW, stripe by stripe): a cell above its
 /// row's cut-off is +inf, exactly as in sweep_pruned (detail/pruned.hpp), so the values of the
 /// cells are that sweep's, bit for bit. A stripe starts at the first finite cell of the row above
@@ -233,25 +277,18 @@ typename V::T stripe_sweep_pruned(const StripePlan<typename V::T>& p) {
     constexpr index_t H = index_t{W} * B;
     constexpr T tinf = std::numeric_limits<T>::infinity();
     const index_t rows = p.rows, cols = p.cols, w = p.window;
-    const bool windowed = w >= 0;
     const typename V::R inf = V::set1(tinf);
     const index_t stripes = (rows + H - 1) / H;
     T* const lthr = p.lane_thr;
     SweepCheck check(p.cancel);
     index_t ps = 0, pe = -1;  // the first and last finite cell of the row above (row -1: the seed at -1)
     for (index_t s = 0; s < stripes; ++s) {
-        const index_t i0 = s * H;
-        const index_t g0 = i0 + p.row0;
-        const bool last = s + 1 == stripes;
-        const index_t kstar = rows - 1 - i0;
-        index_t t_begin = windowed && g0 - w > 0 ? g0 - w : 0;
-        if (ps > t_begin) t_begin = ps;
-        index_t t_end = cols - 1 + kstar;
-        if (!last) t_end = (windowed && g0 + H - 1 + w < cols - 1 ? g0 + H - 1 + w : cols - 1) + H - 1;
+        const StripeSpan sp = stripe_span(s, H, rows, cols, p.row0, w);
+        const index_t t_begin = ps > sp.t_begin ? ps : sp.t_begin, t_end = sp.t_end;
         // Sub-row b, lane u: row i0 + u B + b; rows past the matrix keep nothing.
         for (int b = 0; b < B; ++b) {
             for (int u = 0; u < W; ++u) {
-                const index_t r = i0 + index_t{u} * B + b;
+                const index_t r = sp.i0 + index_t{u} * B + b;
                 lthr[b * W + u] = r < rows ? p.row_thr[r] : -tinf;
             }
         }
@@ -259,38 +296,23 @@ typename V::T stripe_sweep_pruned(const StripePlan<typename V::T>& p) {
         StripeFront<V, B> front;
         for (int b = 0; b < B; ++b) front.P[b] = front.PP[b] = inf;
         front.above = V::shift_in(inf, V::load(p.top + t_begin - 1 - (W - 1)));
-        index_t next = t_end + 1;  // the first step not computed
-        const auto run = [&](auto masked, index_t ta, index_t tb) {
-            if (next != ta) return;  // an earlier part stopped
-            next = stripe_steps<V, B, S, CK, true, decltype(masked)::value, false, true>(p, qs, g0, ta, tb, t_begin,
+        index_t next = t_begin;  // the first step not computed
+        stripe_segments(sp.g0, H, w, t_begin, t_end, [&](auto masked, index_t ta, index_t tb) {
+            if (next != ta) return;  // an earlier segment stopped
+            next = stripe_steps<V, B, S, CK, true, decltype(masked)::value, false, true>(p, qs, sp.g0, ta, tb, t_begin,
                                                                                          front, lthr, pe);
-        };
-        next = t_begin;
-        if (!windowed) {
-            run(std::false_type{}, t_begin, t_end);
-        } else {
-            const index_t lo = g0 + 2 * (H - 1) - w > t_begin ? g0 + 2 * (H - 1) - w : t_begin;
-            const index_t hi = g0 + w < t_end ? g0 + w : t_end;
-            if (lo <= hi) {
-                run(std::true_type{}, t_begin, lo - 1);
-                run(std::false_type{}, lo, hi);
-                run(std::true_type{}, hi + 1, t_end);
-            } else {
-                run(std::true_type{}, t_begin, t_end);
-            }
-        }
+        });
         const bool stopped = next <= t_end;
-        if (last) {
+        if (sp.last) {
             if (stopped) return std::numeric_limits<T>::quiet_NaN();
             alignas(64) T lanes[W];
-            V::store(lanes, front.P[kstar % B]);
-            return lanes[kstar / B];
+            V::store(lanes, front.P[sp.kstar % B]);
+            return lanes[sp.kstar / B];
         }
         // The stripe's last row, in top: its columns from next - H + 1 on were not reached (they hold
         // an earlier stripe's values): +inf. Then its finite cells bound the next stripe.
-        const index_t r = g0 + H - 1;
-        const index_t lo = windowed && r - w > 0 ? r - w : 0;
-        const index_t hi = windowed && r + w < cols - 1 ? r + w : cols - 1;
+        index_t lo = 0, hi = 0;
+        band_columns(sp.g0 + H - 1, w, cols, lo, hi);
         if (stopped) {
             for (index_t j = next - H + 1 > lo ? next - H + 1 : lo; j <= hi; ++j) p.top[j] = tinf;
         }
@@ -316,44 +338,26 @@ typename V::T stripe_sweep(const StripePlan<typename V::T>& p) {
     using T = typename V::T;
     constexpr int W = V::W;
     constexpr index_t H = kOne ? index_t{W} * B : index_t{B};
-    const index_t rows = p.rows, cols = p.cols, w = p.window;
-    const bool windowed = w >= 0;
-    const typename V::R inf = V::set1(std::numeric_limits<T>::infinity());
-    const index_t stripes = (rows + H - 1) / H;
     if constexpr (kPruned) {
         static_assert(kOne && !kDirs, "the cut-offs are for one pair's distance");
         return stripe_sweep_pruned<V, B, S, CK>(p);
     }
+    const index_t rows = p.rows, cols = p.cols, w = p.window;
+    const bool windowed = w >= 0;
+    const typename V::R inf = V::set1(std::numeric_limits<T>::infinity());
+    const index_t stripes = (rows + H - 1) / H;
     SweepCheck check(p.cancel);
     for (index_t s = 0; s < stripes; ++s) {
-        const index_t i0 = s * H;
-        const index_t g0 = i0 + p.row0;  // the stripe's first row in the window's coordinates
-        const bool last = s + 1 == stripes;
-        const index_t kstar = rows - 1 - i0;  // the last row, in the last stripe
-        const index_t t_begin = windowed && g0 - w > 0 ? g0 - w : 0;
-        index_t t_end = cols - 1 + kstar;  // the last stripe ends with the result cell
-        if (!last) {
-            const index_t hi = windowed && g0 + H - 1 + w < cols - 1 ? g0 + H - 1 + w : cols - 1;
-            t_end = hi + H - 1;  // the stripe's last row reaches its last column
-        }
+        const StripeSpan sp = stripe_span(s, H, rows, cols, p.row0, w);
+        const index_t i0 = sp.i0, g0 = sp.g0, kstar = sp.kstar, t_begin = sp.t_begin, t_end = sp.t_end;
+        const bool last = sp.last;
         const T* qs = p.Q + s * B * p.dims * W;
         StripeFront<V, B> front;
         for (int b = 0; b < B; ++b) front.P[b] = front.PP[b] = inf;  // before the stripe's first column
         front.above = kOne ? V::shift_in(inf, V::load(p.top + t_begin - 1 - (W - 1))) : V::load(p.top + (t_begin - 1) * W);
-        if (!windowed) {
-            stripe_steps<V, B, S, CK, kOne, false, kDirs>(p, qs, g0, t_begin, t_end, t_begin, front);
-        } else {
-            // Steps where every lane's cell is inside the band need no mask.
-            const index_t lo = g0 + 2 * (H - 1) - w > t_begin ? g0 + 2 * (H - 1) - w : t_begin;
-            const index_t hi = g0 + w < t_end ? g0 + w : t_end;
-            if (lo <= hi) {
-                stripe_steps<V, B, S, CK, kOne, true, kDirs>(p, qs, g0, t_begin, lo - 1, t_begin, front);
-                stripe_steps<V, B, S, CK, kOne, false, kDirs>(p, qs, g0, lo, hi, t_begin, front);
-                stripe_steps<V, B, S, CK, kOne, true, kDirs>(p, qs, g0, hi + 1, t_end, t_begin, front);
-            } else {
-                stripe_steps<V, B, S, CK, kOne, true, kDirs>(p, qs, g0, t_begin, t_end, t_begin, front);
-            }
-        }
+        stripe_segments(g0, H, w, t_begin, t_end, [&](auto masked, index_t ta, index_t tb) {
+            stripe_steps<V, B, S, CK, kOne, decltype(masked)::value, kDirs>(p, qs, g0, ta, tb, t_begin, front);
+        });
         if constexpr (kDirs) stripe_unskew<V, B>(p, i0, t_begin, t_end);
         if (kOne && !kDirs && p.edge != nullptr) {
             // Row K reaches the last column at step cols - 1 + K: tail entry K, sub-row K % B, lane K / B.
@@ -377,9 +381,8 @@ typename V::T stripe_sweep(const StripePlan<typename V::T>& p) {
         }
         if (kOne && p.thr < std::numeric_limits<T>::infinity()) {
             // The stripe's last row has no cell <= thr: no later cell can have one (costs are >= 0).
-            const index_t r = g0 + H - 1;
-            const index_t lo = windowed && r - w > 0 ? r - w : 0;
-            const index_t hi = windowed && r + w < cols - 1 ? r + w : cols - 1;
+            index_t lo = 0, hi = 0;
+            band_columns(g0 + H - 1, w, cols, lo, hi);
             bool alive = false;
             for (index_t j = lo; j <= hi; ++j) alive |= p.top[j] <= p.thr;
             if (!alive) return std::numeric_limits<T>::quiet_NaN();
