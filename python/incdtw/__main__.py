@@ -6,13 +6,12 @@ quietly with 0; never a traceback."""
 
 from __future__ import annotations
 
-import errno
 import sys
 
 import numpy as np
 
 import incdtw
-from incdtw._cli_write import _err, _flush_stdout, _say, _silence_stdout, _StdoutError
+from incdtw._cli_write import _flush_stdout, _say, _stdout_failed, _StdoutError
 
 
 def main() -> int:
@@ -21,11 +20,7 @@ def main() -> int:
         _quickstart()
         _flush_stdout()  # output still buffered fails here, not in the flush at exit
     except _StdoutError as e:
-        _silence_stdout()
-        if e.error.errno == errno.EPIPE:  # the reader has gone: stop quietly, as incdtw.cli does
-            return 0
-        _err(f"incdtw: error: cannot write to standard output ({e.error.strerror or e.error})")
-        return 2
+        return _stdout_failed(e, "incdtw")
     return 0
 
 

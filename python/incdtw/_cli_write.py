@@ -164,3 +164,13 @@ def _silence_stdout() -> None:
             os.close(devnull)
     except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
         pass
+
+
+def _stdout_failed(e: _StdoutError, prog: str) -> int:
+    """The exit code of a program whose standard output failed, after silencing it: a closed pipe
+    (``| head``: the reader has gone) ends quietly with 0, anything else is one line on stderr and 2."""
+    _silence_stdout()
+    if e.error.errno == errno.EPIPE:
+        return 0
+    _err(f"{prog}: error: cannot write to standard output ({e.error.strerror or e.error})")
+    return 2

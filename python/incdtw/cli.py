@@ -31,7 +31,6 @@ Run it as ``incdtw ...`` (console script) or ``python -m incdtw.cli ...``.
 from __future__ import annotations
 
 import argparse
-import errno
 import math
 import os
 import re
@@ -48,7 +47,7 @@ from incdtw._cli_read import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES, DEFAULT_REA
 from incdtw._cli_read import STDIN as STDIN, _same_dims, read_inputs as read_inputs, read_series as read_series
 from incdtw._cli_write import OUTPUT_EXTENSIONS as OUTPUT_EXTENSIONS, write_array as write_array
 from incdtw._cli_write import _check_output, _err, _flush_stdout, _fmt, _open_output, _print_json, _remove, _rows
-from incdtw._cli_write import _say, _silence_stdout, _StdoutError
+from incdtw._cli_write import _say, _silence_stdout, _stdout_failed, _StdoutError
 from incdtw._validate import ResultTooLargeError, ensure_fits
 from incdtw.collection import as_collection
 
@@ -478,11 +477,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         _err(f"{PROG}: interrupted")
         return 130
     except _StdoutError as e:
-        _silence_stdout()
-        if e.error.errno == errno.EPIPE:  # the reader has gone (| head): the Unix way is to stop quietly
-            return 0
-        _err(f"{PROG}: error: cannot write to standard output ({e.error.strerror or e.error})")
-        return 2
+        return _stdout_failed(e, PROG)
     except BrokenPipeError:  # a closed pipe met outside _say (a progress bar's stderr)
         _silence_stdout()
         return 0
