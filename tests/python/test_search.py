@@ -43,7 +43,7 @@ def running_z(x: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
                 xn, xo = v[j + n - 1], v[j - 1]
                 mu_new = mu + (xn - xo) / n
                 if n > 1:
-                    var = var + (xn * xn - xo * xo) / (n - 1) + (mu * mu - mu_new * mu_new) * n / (n - 1)
+                    var = var + ((xn * xn - xo * xo) / (n - 1) + (mu * mu - mu_new * mu_new) * n / (n - 1))
                 mu = mu_new
             mus[j, col] = mu
             sds[j, col] = 1.0 if var < 1e-9 else math.sqrt(var)
@@ -235,6 +235,30 @@ def test_rundtw_oracle(case, n_jobs):
 # ----------------------------------------------------------------------------------------------------
 # distances, the reporting rule and the k-NN against the references
 # ----------------------------------------------------------------------------------------------------
+def test_running_z_variance_is_updated_in_incdtws_expression_order():
+    """IncDTW writes sigma2 += a + b, i.e. sigma2 + (a + b); (sigma2 + a) + b rounds differently
+    (and reorders exact repeats of the query). Every window's s2, bit for bit, on data where the
+    two orders differ."""
+    rng = np.random.default_rng(11)
+    x = np.cumsum(rng.normal(size=4000))
+    n = 50
+    W = len(x) - n + 1
+    got = _core.rundtw_z_states(x, n, list(range(W)))[:, 0, 1]
+    v = [float(t) for t in x]
+    mu = sum(v[:n]) / n
+    s2 = sum(t * t for t in v[:n]) / (n - 1) - mu * mu * n / (n - 1)
+    ours, other = [s2], [s2]
+    for j in range(1, W):
+        xn, xo = v[j + n - 1], v[j - 1]
+        mu_new = mu + (xn - xo) / n
+        a, b = (xn * xn - xo * xo) / (n - 1), (mu * mu - mu_new * mu_new) * n / (n - 1)
+        ours.append(ours[-1] + (a + b))
+        other.append(other[-1] + a + b)
+        mu = mu_new
+    assert ours != other  # the data tell the orders apart
+    assert got.tobytes() == np.array(ours).tobytes()
+
+
 @SETTINGS
 @given(
     data=st.data(),

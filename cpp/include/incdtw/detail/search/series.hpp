@@ -69,7 +69,8 @@ struct ZRunning {
     void advance(double xn, double xo, index_t n) {
         const double nn = static_cast<double>(n), n1 = static_cast<double>(n - 1);
         const double mu_new = mu + (xn - xo) / nn;
-        if (n > 1) s2 = s2 + (xn * xn - xo * xo) / n1 + (mu * mu - mu_new * mu_new) * nn / n1;
+        // IncDTW: sigma2 += a + b, that is sigma2 + (a + b) (the other order rounds differently)
+        if (n > 1) s2 = s2 + ((xn * xn - xo * xo) / n1 + (mu * mu - mu_new * mu_new) * nn / n1);
         mu = mu_new;
     }
 };
