@@ -140,9 +140,12 @@ void bind_search(py::module_& m) {
         "rundtw",
         [](const py::array& q, const py::list& lot, const std::string& dist_method, const std::string& step_pattern,
            std::optional<index_t> ws, std::optional<double> threshold, const std::string& scale, index_t k,
-           bool lower_bound, index_t overlap_tol, int n_jobs, RundtwProgress* progress, index_t part_windows) {
+           bool lower_bound, index_t overlap_tol, int n_jobs, RundtwProgress* progress, index_t part_windows,
+           bool return_dist) {
             RundtwOptions opt = search_options(dist_method, step_pattern, ws, threshold, scale, k, lower_bound,
                                                overlap_tol, n_jobs, part_windows);
+            opt.return_dist = return_dist;
+            validate(opt);
             opt.progress = progress;
             std::vector<py::array> arrays(lot.size());
             std::vector<const py::array*> ptrs{&q};
@@ -173,7 +176,7 @@ void bind_search(py::module_& m) {
         },
         "Q"_a, "lot"_a, py::kw_only(), "dist_method"_a, "step_pattern"_a, "ws"_a, "threshold"_a, "scale"_a, "k"_a,
         "lower_bound"_a, "overlap_tol"_a, "n_jobs"_a, "progress"_a = py::none(), "part_windows"_a = 0,
-        "Subsequence search of Q in each series of lot.");
+        "return_dist"_a = true, "Subsequence search of Q in each series of lot.");
 
     m.def(
         "rundtw_z_states",

@@ -405,6 +405,7 @@ def rundtw(
     n_jobs: int,
     progress: RundtwProgress | None = None,
     part_windows: int = 0,
+    return_dist: bool = True,
 ) -> _Rundtw[_F]:
     """Subsequence search of Q in each series of lot."""
 

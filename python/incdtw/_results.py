@@ -291,13 +291,15 @@ class RundtwResult(_Result):
 
     Attributes
     ----------
-    dist : ndarray, or list of ndarray in list mode
+    dist : ndarray, or list of ndarray in list mode, or None
         One value per window (window ``j`` is ``C[j : j + len(Q)]``): its DTW distance to the query,
-        both scaled, where IncDTW's rule reports it, ``nan`` elsewhere (see :func:`incdtw.rundtw`).
+        both scaled, where IncDTW's rule reports it, ``nan`` elsewhere (see :func:`incdtw.rundtw`);
+        ``None`` with ``return_dist=False``.
     counter : dict
         How the search decided the windows (each counted once, by the last test it needed):
         ``lb_kim``, ``lb_keogh_q``, ``lb_keogh_c`` (skipped by a lower bound), ``early_abandon``,
-        ``completed``; ``lower_bound`` is the sum of the first three. Informative, not a contract:
+        ``completed``; ``lower_bound`` is the sum of the first three (with ``return_dist=False``:
+        the verdicts of the k-NN search alone). Informative, not a contract:
         on more than one thread it can differ between runs (the threads share their best bound as
         they go), while ``dist`` and the neighbours never do.
     knn_indices : ndarray of intp or None
@@ -309,7 +311,7 @@ class RundtwResult(_Result):
     Q, C : the scaled query and the input (``return_QC``).
     """
 
-    dist: Union[np.ndarray, list[np.ndarray]]
+    dist: Union[np.ndarray, list[np.ndarray], None]
     counter: dict[str, int]
     knn_indices: Optional[np.ndarray] = None
     knn_values: Optional[np.ndarray] = None

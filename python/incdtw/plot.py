@@ -442,6 +442,7 @@ def plot_rundtw(
     3
     """
     from . import _validate as v
+    from ._results import RundtwResult
     from .bounds import scale as scale_series
     from .simulate import find_peaks
 
@@ -451,6 +452,8 @@ def plot_rundtw(
     do_min = v.check_flag(minima, "minima")
     sc = v.check_choice(scale, "scale", ("01", "z"))
     dist = _field(x, "dist")
+    if isinstance(x, RundtwResult) and dist is None:
+        raise ValueError("x holds no dist to draw: search with rundtw(..., return_dist=True)")
     if dist is None:
         raise TypeError(f"x must be a RundtwResult (with dist), got {type(x).__name__}")
     knn_idx, knn_val = _field(x, "knn_indices"), _field(x, "knn_values")

@@ -82,6 +82,7 @@ def rundtw(
     normalize: Any = None,
     n_jobs: int = -1,
     progress: bool = False,
+    return_dist: bool = True,
 ) -> RundtwResult:
     """DTW of a query against every window of a long series, and its k nearest non-overlapping
     windows (IncDTW's ``rundtw``).
@@ -131,6 +132,10 @@ def rundtw(
     progress : bool, default False
         Show a progress bar (tqdm if installed, else a counter on stderr) while the search runs;
         it never changes a result.
+    return_dist : bool, default True
+        Compute IncDTW's ``dist`` (8 bytes per window). ``False`` (needs ``k``): only the k nearest
+        windows, the same ones, with memory beyond the input of O(len(Q) x threads + k) instead of
+        O(len(C)), and faster (no second walk over the windows); ``dist`` is then ``None``.
 
     Returns
     -------
@@ -160,7 +165,10 @@ def rundtw(
     """
     args = _prepare(Q, C, dist_method, step_pattern, k, scale, ws, threshold, lower_bound, overlap_tol, return_QC,
                     normalize, n_jobs)
-    q, series, options = args.q, args.series, args.options
+    q, series = args.q, args.series
+    options = {**args.options, "return_dist": v.check_flag(return_dist, "return_dist")}
+    if not options["return_dist"] and options["k"] == 0:
+        raise ValueError("return_dist=False needs k >= 1: without dist the search returns its k nearest windows only")
     if v.check_flag(progress, "progress"):
         out = _with_progress(q, series, options)
     else:
@@ -236,7 +244,7 @@ def _result(args: _Search, dist: list[np.ndarray], counter: dict[str, int], knn_
             )
     else:
         knn_values = knn_indices = None
-    out_dist = dist if list_mode else dist[0]
+    out_dist = None if not dist else dist if list_mode else dist[0]  # none without return_dist
     return RundtwResult._of(
         dist=out_dist,
         counter=counter,

@@ -138,6 +138,18 @@ TEST_CASE("rundtw: the parallel search gives the bits of the serial one") {
         const double a = one.dist[0][j], b = two.dist[0][j];
         CHECK(((std::isnan(a) && std::isnan(b)) || a == b));
     }
+    // Without dist: the same neighbours, whatever the parts (here inside blocks of windows), and a
+    // counter of one verdict per window.
+    opt.return_dist = false;
+    for (index_t part : {index_t{0}, index_t{3000}}) {
+        opt.part_windows = part;
+        const auto lean = incdtw::rundtw(q.view(), x.view(), opt);
+        CHECK(lean.dist.empty());
+        CHECK(lean.knn_indices == one.knn_indices);
+        CHECK(lean.knn_values == one.knn_values);
+        const auto& c = lean.counter;
+        CHECK(c.lower_bound() + c.early_abandon + c.completed == static_cast<index_t>(one.dist[0].size()));
+    }
 }
 
 TEST_CASE("rundtw: parts share their bound, so many small parts prune as much as one") {
@@ -226,6 +238,9 @@ TEST_CASE("rundtw: errors") {
     CHECK_THROWS_AS(incdtw::rundtw(incdtw::view(q), incdtw::view(x), opt), std::invalid_argument);
     opt.threshold = 1;
     opt.k = -1;
+    CHECK_THROWS_AS(incdtw::rundtw(incdtw::view(q), incdtw::view(x), opt), std::invalid_argument);
+    opt.k = 0;
+    opt.return_dist = false;  // nothing to return
     CHECK_THROWS_AS(incdtw::rundtw(incdtw::view(q), incdtw::view(x), opt), std::invalid_argument);
     CHECK_THROWS_AS(incdtw::rundtw(incdtw::view(q), std::vector<incdtw::SeriesView<double>>{}, RundtwOptions{}),
                     std::length_error);

@@ -315,6 +315,46 @@ def test_reporting_rule_and_exact_knn(data, scale, method, dims, k, n_jobs):
     np.testing.assert_allclose(r.knn_values, [v for v, _, _ in picks], rtol=1e-9, atol=1e-12)
 
 
+@pytest.mark.parametrize(("scale", "dims"), [("01", 1), ("z", 1), ("none", 1), ("z", 2), ("01", 2)])
+def test_windows_scaled_block_by_block_agree_with_the_references(scale, dims):
+    """A series of several blocks of windows (the search scales them and computes the data's
+    envelope block by block): dist bit for bit under IncDTW's rule and the exact k-NN, on one and
+    two threads, with and without dist."""
+    rng = np.random.default_rng(5 + dims)
+    n, m, ws, k, tol = 6, 4400, 2, 4, 2  # 3 blocks of windows
+    C = np.cumsum(rng.normal(size=(m, dims)), axis=0).reshape(m) if dims == 1 else np.cumsum(rng.normal(size=(m, dims)), axis=0)
+    Q = C[3000 : 3000 + n] + rng.normal(scale=0.2, size=C[:n].shape)
+    D = all_distances(Q, C, scale, "norm1", "symmetric1", ws)
+    q = Q if scale == "none" else incdtw.scale(Q, scale)
+    z = running_z(C, n) if scale == "z" else None
+    lbs = [envelope_bound(q, scaled_window(C, j, n, scale, z), ws, "norm1") for j in range(len(D))]
+    expected = reported(D, lbs, k, n - tol, None)
+    picks = [j for _, _, j in best_first([(float(d), 0, j) for j, d in enumerate(D)], k, n - tol)]
+    kw = dict(scale=scale, ws=ws, k=k, overlap_tol=tol)
+    r = incdtw.rundtw(Q, C, **kw)
+    assert r.dist.tobytes() == expected.tobytes()
+    assert r.knn_indices.tolist() == picks
+    lean = incdtw.rundtw(Q, C, return_dist=False, **kw)
+    assert lean.dist is None
+    assert lean.knn_indices.tolist() == picks and lean.knn_values.tobytes() == r.knn_values.tobytes()
+    for return_dist in (True, False):  # parts that start and end inside blocks, on two threads
+        parted = _core.rundtw(Q, [C], dist_method="norm1", step_pattern="symmetric1", threshold=None,
+                              lower_bound=True, n_jobs=2, part_windows=1500, return_dist=return_dist, **kw)
+        assert [d.tobytes() for d in parted["dist"]] == ([expected.tobytes()] if return_dist else [])
+        assert parted["knn_indices"].tolist() == picks
+
+
+def test_return_dist_false_needs_k():
+    with pytest.raises(ValueError, match="return_dist=False needs k >= 1"):
+        incdtw.rundtw(np.arange(4.0), np.arange(20.0), return_dist=False)
+    with pytest.raises(TypeError, match="return_dist"):
+        incdtw.rundtw(np.arange(4.0), np.arange(20.0), k=1, return_dist="no")
+    r = incdtw.rundtw(np.arange(4.0), np.arange(20.0), k=1, return_dist=False)
+    pytest.importorskip("matplotlib")
+    with pytest.raises(ValueError, match="return_dist=True"):
+        r.plot()
+
+
 @SETTINGS
 @given(seed=st.integers(0, 2**32 - 1), k=st.integers(1, 6), scale=st.sampled_from(["01", "z", "none"]))
 def test_list_mode_knn_is_best_first_over_all_series(seed, k, scale):

@@ -8,7 +8,8 @@
 ///    above T_j = min(best distance of the last `overlap` windows, threshold, IncDTW's running k-th
 ///    best) and IncDTW's envelope bound is below T_j; NaN otherwise (API.md section 12.4).
 ///  * the k nearest neighbours are exact: the best-first non-overlapping windows of the true
-///    distances (detail/knn.hpp), whatever was pruned.
+///    distances (detail/knn.hpp), whatever was pruned. Without `dist` (return_dist = false) the
+///    search keeps nothing per window: memory O(len(Q) x threads + k) beyond the input.
 /// The search behind both uses the UCR Suite's cascade: LB_Kim (the cheapest cells near the two corners), LB_Keogh of
 /// the windows against the query's envelope, LB_Keogh of the query against the data's envelope,
 /// then DTW with early abandoning. A bound only skips a window when it exceeds the threshold by a
@@ -52,27 +53,25 @@ RundtwResult<T> rundtw(SeriesView<T> query, const std::vector<SeriesView<T>>& se
         all[i].series = static_cast<index_t>(i);
         total_windows += all[i].windows;
     }
-    // Per series two independent O(length) jobs: the scaling of every window, and the data's
-    // envelope with the per-window results.
+    // Per series: the shift, the z state at every block of windows, the per-window results where
+    // IncDTW's dist needs them (the windows are scaled block by block as the search reads them).
     const int threads = detail::search_threads(total_windows, n, opt.n_jobs);
-    detail::parallel_for(static_cast<index_t>(all.size()), threads, [&](index_t i) {  // before both jobs
-        detail::prepare_shift(all[static_cast<std::size_t>(i)], n, opt.scale);
-    });
-    detail::parallel_for(static_cast<index_t>(2 * all.size()), threads, [&](index_t job) {
-        auto& s = all[static_cast<std::size_t>(job / 2)];
-        if (job % 2 == 0) {
-            detail::prepare_scaling(s, n, opt.scale);
-        } else {
-            detail::prepare_envelope(s, q.radius);
-        }
+    detail::parallel_for(static_cast<index_t>(all.size()), threads, [&](index_t i) {
+        auto& s = all[static_cast<std::size_t>(i)];
+        detail::prepare_shift(s, n, opt.scale);
+        detail::prepare_scaling(s, n, q.radius, opt.scale, threads > 1 || opt.part_windows > 0);
+        detail::prepare_results(s, opt.return_dist);
     });
 
     const detail::ReportRule<T> rule = detail::report_rule(opt, q, total_windows);
     const bool speculate = rule.speculative() && (threads > 1 || opt.part_windows > 0);
     const bool phase1 = !speculate && (rule.k > 0 || !rule.use_ea);
-    if (opt.progress != nullptr) opt.progress->total.store(static_cast<std::int64_t>(phase1 ? 2 * total_windows : total_windows));
+    const bool phase2 = opt.return_dist;
+    if (opt.progress != nullptr) {
+        opt.progress->total.store(static_cast<std::int64_t>((phase1 && phase2 ? 2 : 1) * total_windows));
+    }
     RundtwResult<T> out;
-    out.dist.resize(all.size());
+    if (phase2) out.dist.resize(all.size());
     detail::with_search(q, all, rule, opt.scale, threads, opt.part_windows, opt.progress, [&](auto& search) {
         std::vector<detail::Match<T>> cands;
         if (speculate) {
@@ -80,7 +79,7 @@ RundtwResult<T> rundtw(SeriesView<T> query, const std::vector<SeriesView<T>>& se
             search.speculate(out.dist, start, end);
         } else {
             if (phase1) cands = search.candidates(rule.threshold, true);
-            search.report(out.dist);
+            if (phase2) search.report(out.dist);
         }
         if (rule.k > 0) {  // the k-NN: best first over every candidate
             for (const detail::Match<T>& m : detail::select_non_overlapping(cands, rule.k, rule.overlap)) {

@@ -90,6 +90,7 @@ class RundtwPart {
                const double* z_start = nullptr)
         : opt_(opt) {
         validate(opt);
+        if (!opt.return_dist) throw std::invalid_argument("a part computes IncDTW's dist: return_dist must be true");
         detail::check_query(query, opt);
         detail::check_searched(query, data, "C");
         if (first < 0 || series < 0) throw std::invalid_argument("first and series must be >= 0");
@@ -108,10 +109,11 @@ class RundtwPart {
         s.series = series;
         const double* z = opt.scale == WindowScaling::z && first > 0 ? z_start : nullptr;
         detail::prepare_shift(s, query.length, opt.scale, z);
-        detail::prepare_scaling(s, query.length, opt.scale, first > 0 ? z_start : nullptr);
-        detail::prepare_envelope(s, q_.radius);
-        rule_ = detail::report_rule(opt, q_, std::numeric_limits<index_t>::max());
         threads_ = detail::search_threads(s.windows, query.length, opt.n_jobs);
+        detail::prepare_scaling(s, query.length, q_.radius, opt.scale, threads_ > 1 || opt.part_windows > 0,
+                                first > 0 ? z_start : nullptr);
+        detail::prepare_results(s, true);  // finish() and save() need them
+        rule_ = detail::report_rule(opt, q_, std::numeric_limits<index_t>::max());
         dist_.resize(1);
     }
 

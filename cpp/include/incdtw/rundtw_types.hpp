@@ -38,6 +38,9 @@ struct RundtwOptions {
     index_t k = 0;             ///< nearest neighbours wanted (0 = none; forces lower_bound)
     bool lower_bound = true;   ///< IncDTW's lower_bound (also turns on best-so-far abandoning)
     index_t overlap_tol = 0;   ///< windows closer than len(Q) - overlap_tol overlap
+    /// Compute IncDTW's per-window `dist` (false: only the k nearest windows, k > 0, in memory
+    /// O(len(Q) x threads + k) beyond the input; the counter then counts the search's verdicts).
+    bool return_dist = true;
     int n_jobs = 1;
     RundtwProgress* progress = nullptr;  ///< optional: updated as the search runs
     /// Windows per part of the parallel phases (0: about two parts per thread, at least 20,000
@@ -57,7 +60,7 @@ struct RundtwCounter {
 
 template <class T>
 struct RundtwResult {
-    std::vector<std::vector<T>> dist;  ///< per series, one value per window (NaN: not reported)
+    std::vector<std::vector<T>> dist;  ///< per series, one value per window (NaN: not reported); empty without return_dist
     std::vector<T> knn_values;         ///< ascending
     std::vector<index_t> knn_indices;  ///< window starts (0-based)
     std::vector<index_t> knn_series;   ///< the series of each neighbour (0 for one series)
@@ -70,6 +73,7 @@ inline void validate(const RundtwOptions& opt) {
     if (opt.window < -1) throw std::invalid_argument("ws must be >= 0");
     if (std::isnan(opt.threshold) || opt.threshold < 0) throw std::invalid_argument("threshold needs to be >= 0");
     if (opt.k < 0) throw std::invalid_argument("k must be >= 0");
+    if (!opt.return_dist && opt.k == 0) throw std::invalid_argument("return_dist=False needs k >= 1 (nothing to return)");
     if (opt.overlap_tol < 0) throw std::invalid_argument("overlap_tol must be >= 0");
     if (opt.part_windows < 0) throw std::invalid_argument("part_windows must be >= 0");
     detail::resolve_threads(opt.n_jobs);

@@ -15,12 +15,7 @@
 #include "lb_kim.hpp"
 #include "query.hpp"
 #include "series.hpp"
-
-#if defined(__GNUC__) || defined(__clang__)
-#define INCDTW_ALWAYS_INLINE __attribute__((always_inline))
-#else
-#define INCDTW_ALWAYS_INLINE
-#endif
+#include "windows.hpp"
 
 namespace incdtw {
 namespace detail {
@@ -34,6 +29,14 @@ inline Agg agg_for(DistMethod m, index_t dims) noexcept {
     if (m == DistMethod::norm2 && dims > 1) return Agg::row_norm;
     return Agg::abs_sum;
 }
+
+/// What the cascade decided for a window: the last test it needed (RunStatus) and the distance
+/// (st_done) or the threshold that the distance exceeds.
+template <class T>
+struct Verdict {
+    std::uint8_t status;
+    T val;
+};
 
 /// The tests of one window, for one thread (owns the scratch buffers).
 template <class T, Agg A, bool Scaled>
@@ -49,21 +52,13 @@ class WindowTests {
           kc_(static_cast<std::size_t>(q.n)),
 
           row_thr_(static_cast<std::size_t>(q.n)),
-          off_(static_cast<std::size_t>(q.dims)),
-          inv_(static_cast<std::size_t>(q.dims)),
           pruned_(q.n, q.q.data(), q.dims, q.step, q.method, q.window) {}
 
-    /// y of observation t (absolute index) of series s scaled for window j.
-    static T scaled(const RunSeries<T>& s, index_t j, index_t t, index_t l) noexcept {
-        const index_t d = s.x.dims;
-        const T v = s.x.data[t * d + l];
-        if constexpr (Scaled) {
-            const auto u = static_cast<std::size_t>(j * d + l);
-            return (v - s.off[u]) / s.div[u];
-        } else {
-            (void)j;
-            return v;
-        }
+    /// Observation i of window w, dimension l, scaled.
+    T scaled(const WindowRef<T>& w, index_t i, index_t l) const noexcept {
+        const T v = w.x[i * q_.dims + l];
+        if constexpr (Scaled) return (v - w.off[l]) / w.div[l];
+        return v;
     }
 
     /// sum of term(0..n-1) in four partial sums, each term also written to keep[k]; +inf as soon as
@@ -121,38 +116,38 @@ class WindowTests {
     }
 
     /// Window position t against the query's envelope.
-    T eq_term(const RunSeries<T>& s, index_t j, index_t t) const noexcept {
+    T eq_term(const WindowRef<T>& w, index_t t) const noexcept {
         return row(q_.dims, [&](index_t l) {
             const auto u = static_cast<std::size_t>(t * q_.dims + l);
-            return excess(scaled(s, j, j + t, l), q_.qlo[u], q_.qhi[u]);
+            return excess(scaled(w, t, l), q_.qlo[u], q_.qhi[u]);
         });
     }
 
     /// IncDTW's bound: the window's values against the query's envelope, summed in order; stops
     /// once the sum reaches `stop` (the result is then >= stop, the full sum is too).
-    T keogh_q(const RunSeries<T>& s, index_t j, T stop) const noexcept {
+    T keogh_q(const WindowRef<T>& w, T stop) const noexcept {
         const index_t n = q_.n;
         T lb = 0;
         for (index_t i = 0; i < n; ++i) {
-            lb += eq_term(s, j, i);
+            lb += eq_term(w, i);
             if ((i & 7) == 7 && lb >= stop) return lb;
         }
         return lb;
     }
 
-    /// The DTW of the query and window j, NaN when above `thr` (+inf: no abandoning); `row_thr`
+    /// The DTW of the query and window w, NaN when above `thr` (+inf: no abandoning); `row_thr`
     /// as in sweep_distance_into.
-    T dtw(const RunSeries<T>& s, index_t j, T thr, const T* row_thr = nullptr) {
+    T dtw(const WindowRef<T>& w, T thr, const T* row_thr = nullptr) {
         const index_t n = q_.n, d = q_.dims;
-        const T* y = s.x.data + j * d;
+        const T* y = w.x;
         if constexpr (Scaled) {
             if (d == 1) {  // the common case, a loop the compiler vectorises
-                const T o = s.off[static_cast<std::size_t>(j)], dv = s.div[static_cast<std::size_t>(j)];
+                const T o = w.off[0], dv = w.div[0];
                 T* out = y_.data();
                 for (index_t i = 0; i < n; ++i) out[i] = (y[i] - o) / dv;
             } else {
                 for (index_t i = 0; i < n; ++i) {
-                    for (index_t l = 0; l < d; ++l) y_[static_cast<std::size_t>(i * d + l)] = scaled(s, j, j + i, l);
+                    for (index_t l = 0; l < d; ++l) y_[static_cast<std::size_t>(i * d + l)] = scaled(w, i, l);
                 }
             }
             y = y_.data();
@@ -165,8 +160,8 @@ class WindowTests {
         });
     }
 
-    /// The cascade at threshold `need`: sets s.status[j] / s.val[j] (the distance, or `need` as a
-    /// threshold the distance exceeds).
+    /// The cascade of window w at threshold `need`: the distance, or `need` as a threshold the
+    /// distance exceeds, and the last test it needed.
     ///
     /// The bounds only decide what to skip, so they are computed fast (UCR Suite): the query
     /// positions in the order of decreasing |q| (they grow fastest), four partial sums, and the
@@ -179,12 +174,8 @@ class WindowTests {
     /// When no bound skips, the larger one's terms, summed from the end, bound the cost still to
     /// come after each row, and the DTW drops the cells that cannot finish below `need` (the UCR
     /// Suite's cumulative bound).
-    void evaluate(RunSeries<T>& s, index_t j, T need) {
-        const auto u = static_cast<std::size_t>(j);
-        const auto mark = [&](std::uint8_t st, T v) {
-            s.status[u] = std::max(s.status[u], st);
-            s.val[u] = v;
-        };
+    Verdict<T> evaluate(const WindowRef<T>& w, T need) {
+        const auto mark = [need](std::uint8_t st) { return Verdict<T>{st, need}; };
         const T* row_thr = nullptr;
         if (need < std::numeric_limits<T>::infinity()) {
             const index_t n = q_.n, d = q_.dims;
@@ -192,15 +183,9 @@ class WindowTests {
             const T slack = q_.slack;
             const T limit = need + need * q_.margin + slack;
             // fast scaled value of a value v of window j, dimension l
-            T* off = off_.data();
-            T* inv = inv_.data();
-            if constexpr (Scaled) {
-                for (index_t l = 0; l < d; ++l) {
-                    off[l] = s.off[static_cast<std::size_t>(j * d + l)];
-                    inv[l] = T{1} / s.div[static_cast<std::size_t>(j * d + l)];
-                }
-            }
-            const T* x = s.x.data;
+            const T* off = w.off;
+            const T* inv = w.inv;
+            const T* x = w.x;
             const auto fast_scaled = [off, inv](T v, index_t l) -> T {
                 if constexpr (Scaled) return (v - off[l]) * inv[l];
                 (void)off;
@@ -212,16 +197,16 @@ class WindowTests {
             const auto term_q = [&](index_t k) {  // window position order[k] vs the query's envelope
                 const index_t t = q_.order[static_cast<std::size_t>(k)];
                 return row(d, [&](index_t l) {
-                    const auto w = static_cast<std::size_t>(k * d + l);
-                    const T y = yv(j + t, l);
-                    return positive(gt_max(y - q_.ohi[w], q_.olo[w] - y));
+                    const auto e = static_cast<std::size_t>(k * d + l);
+                    const T y = yv(t, l);
+                    return positive(gt_max(y - q_.ohi[e], q_.olo[e] - y));
                 });
             };
             const auto term_c = [&](index_t k) {  // query position order[k] vs the data's envelope
                 const index_t i = q_.order[static_cast<std::size_t>(k)];
                 return row(d, [&](index_t l) {
-                    const auto w = static_cast<std::size_t>((j + i) * d + l);
-                    const T lo = fast_scaled(s.xlo[w], l), hi = fast_scaled(s.xhi[w], l);
+                    const auto e = static_cast<std::size_t>(i * d + l);
+                    const T lo = fast_scaled(w.xlo[e], l), hi = fast_scaled(w.xhi[e], l);
                     const T qv = q_.oq[static_cast<std::size_t>(k * d + l)];
                     return positive(gt_max(qv - hi, lo - qv));
                 });
@@ -229,20 +214,33 @@ class WindowTests {
             // LB_Kim: the cheapest cells near the two corners, which every path passes.
             const auto cell = [&](index_t i, index_t t) {
                 return row(d, [&](index_t l) {
-                    const T diff = q_.q[static_cast<std::size_t>(i * d + l)] - yv(j + t, l);
+                    const T diff = q_.q[static_cast<std::size_t>(i * d + l)] - yv(t, l);
                     return diff < 0 ? -diff : diff;
                 });
             };
-            if (lb_kim_hierarchy<T>(n, cell, limit) > limit) return mark(st_kim, need);
+            if (d == 1) {  // most windows end here: the cells inline, the window scaled as below
+                const T* qq = q_.q.data();
+                const T o = Scaled ? off[0] : T{0}, iv = Scaled ? inv[0] : T{1};
+                const auto cell1 = [x, qq, o, iv](index_t i, index_t t) INCDTW_ALWAYS_INLINE {
+                    T y = x[t];
+                    if constexpr (Scaled) y = (y - o) * iv;
+                    const T diff = qq[i] - y, e = diff < 0 ? -diff : diff;
+                    if constexpr (A == Agg::sq_sum) return e * e;
+                    return e;
+                };
+                if (lb_kim_hierarchy<T>(n, cell1, limit) > limit) return mark(st_kim);
+            } else if (lb_kim_hierarchy<T>(n, cell, limit) > limit) {
+                return mark(st_kim);
+            }
             // LB_Keogh both ways (four partial sums, checked after every four terms); the terms are
             // kept (for the cumulative bound) only for a window that neither skips.
             T lq, lc;
             if (d == 1) {  // the common case, without the per-dimension loops
-                const T* xw = x + j;
-                const T o = off[0], iv = inv[0];
+                const T* xw = x;
+                const T o = Scaled ? off[0] : T{0}, iv = Scaled ? inv[0] : T{1};
                 const index_t* order = q_.order.data();
                 const T *ohi = q_.ohi.data(), *olo = q_.olo.data(), *oq = q_.oq.data();
-                const T *xlo = s.xlo.data() + j, *xhi = s.xhi.data() + j;
+                const T *xlo = w.xlo, *xhi = w.xhi;
                 const auto scale1 = [o, iv](T v) {
                     if constexpr (Scaled) return (v - o) * iv;
                     return v;
@@ -261,14 +259,14 @@ class WindowTests {
                     return e;
                 };
                 lq = early_sum(n, limit, eq1, kq_.data());
-                if (lq > limit) return mark(st_keogh_q, need);
+                if (lq > limit) return mark(st_keogh_q);
                 lc = early_sum(n, limit, ec1, kc_.data());
-                if (lc > limit) return mark(st_keogh_c, need);
+                if (lc > limit) return mark(st_keogh_c);
             } else {
                 lq = early_sum(n, limit, term_q, kq_.data());
-                if (lq > limit) return mark(st_keogh_q, need);
+                if (lq > limit) return mark(st_keogh_q);
                 lc = early_sum(n, limit, term_c, kc_.data());
-                if (lc > limit) return mark(st_keogh_c, need);
+                if (lc > limit) return mark(st_keogh_c);
             }
             for (index_t k = 0; k < n; ++k) {  // from the order of the sums to positions
                 const auto t = static_cast<std::size_t>(q_.order[static_cast<std::size_t>(k)]);
@@ -291,13 +289,8 @@ class WindowTests {
             }
             row_thr = row_thr_.data();
         }
-        const T dist = dtw(s, j, need, row_thr);
-        if (dist == dist) {
-            s.status[u] = st_done;
-            s.val[u] = dist;
-        } else {
-            mark(st_abandoned, need);
-        }
+        const T dist = dtw(w, need, row_thr);
+        return dist == dist ? Verdict<T>{st_done, dist} : mark(st_abandoned);
     }
 
   private:
@@ -305,7 +298,6 @@ class WindowTests {
     std::vector<T> y_;
     std::vector<T> buf_;
     std::vector<T> eq_, ec_, kq_, kc_, row_thr_;
-    std::vector<T> off_, inv_;  ///< the current window's offsets and 1 / divisors
     simd::PrunedPairSweep<T> pruned_;  ///< the SIMD sweep_pruned, where it pays
 };
 

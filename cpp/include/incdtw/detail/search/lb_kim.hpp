@@ -4,6 +4,14 @@
 
 #include "../../types.hpp"
 
+#ifndef INCDTW_ALWAYS_INLINE  // for the search's per-window tests, called for every window
+#if defined(__GNUC__) || defined(__clang__)
+#define INCDTW_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define INCDTW_ALWAYS_INLINE
+#endif
+#endif
+
 namespace incdtw {
 namespace detail {
 
@@ -15,7 +23,7 @@ namespace detail {
 /// rings a side; n = 1: the one cell. `cost(i, t)`: the local cost of query row i and position t of
 /// the window. Returns as soon as the partial sum exceeds `limit` (that partial sum).
 template <class T, class Cost>
-T lb_kim_hierarchy(index_t n, const Cost& cost, T limit) {
+INCDTW_ALWAYS_INLINE inline T lb_kim_hierarchy(index_t n, const Cost& cost, T limit) {
     if (n == 1) return cost(0, 0);
     const index_t e = n - 1;
     T lb = cost(0, 0) + cost(e, e);

@@ -13,6 +13,7 @@
 #include "cascade.hpp"
 #include "query.hpp"
 #include "series.hpp"
+#include "windows.hpp"
 
 namespace incdtw {
 namespace detail {
@@ -73,17 +74,20 @@ class Reporter {
   public:
     /// `cancel`: checked every 1,024 windows (cancel.hpp; null: none).
     Reporter(RunSeries<T>& s, const ReportRule<T>& rule, Tests& tests, T* dist, Cancellation* cancel = nullptr)
-        : s_(s), rule_(rule), tests_(tests), dist_(dist), cancel_(cancel) {}
+        : s_(s), rule_(rule), tests_(tests), dist_(dist), cancel_(cancel), cur_(s) {}
 
     /// Window j (of s) at `limit`: its distance when reported, NaN otherwise.
     T report(index_t j, T limit) {
         const auto u = static_cast<std::size_t>(j);
-        if (s_.status[u] == st_unknown || (s_.status[u] != st_done && s_.val[u] < limit)) tests_.evaluate(s_, j, limit);
+        if (s_.open(j, limit)) {
+            const Verdict<T> v = tests_.evaluate(cur_.at(j), limit);
+            s_.record(j, v.status, v.val);
+        }
         if (s_.status[u] != st_done || s_.val[u] > limit) return std::numeric_limits<T>::quiet_NaN();
         // IncDTW also skips the window when its bound reaches the threshold (<=, ties included).
         // The bound is below the distance, so that needs a distance within rounding of the threshold.
         if (rule_.use_lb && limit < std::numeric_limits<T>::infinity() && s_.val[u] * (T{1} + rule_.margin) >= limit &&
-            tests_.keogh_q(s_, j, limit) >= limit) {
+            tests_.keogh_q(cur_.at(j), limit) >= limit) {
             return std::numeric_limits<T>::quiet_NaN();
         }
         return s_.val[u];
@@ -180,21 +184,34 @@ class Reporter {
     Tests& tests_;
     T* dist_;
     Cancellation* cancel_;
+    WindowCursor<T> cur_;
 };
 
-/// Adds the final status of every window of s to c.
+/// Counts a window whose last test was `st` (a RunStatus) in c.
+inline void count_one(RundtwCounter& c, std::uint8_t st) noexcept {
+    switch (st) {
+        case st_kim: ++c.lb_kim; break;
+        case st_keogh_q: ++c.lb_keogh_q; break;
+        case st_keogh_c: ++c.lb_keogh_c; break;
+        case st_abandoned: ++c.early_abandon; break;
+        case st_done: ++c.completed; break;
+        default: break;
+    }
+}
+
+/// Adds the final status of every window of s (keeps()) to c.
 template <class T>
 void count_status(const RunSeries<T>& s, RundtwCounter& c) {
-    for (std::uint8_t st : s.status) {
-        switch (st) {
-            case st_kim: ++c.lb_kim; break;
-            case st_keogh_q: ++c.lb_keogh_q; break;
-            case st_keogh_c: ++c.lb_keogh_c; break;
-            case st_abandoned: ++c.early_abandon; break;
-            case st_done: ++c.completed; break;
-            default: break;
-        }
-    }
+    for (std::uint8_t st : s.status) count_one(c, st);
+}
+
+/// Adds the counts b to a.
+inline void add_counts(RundtwCounter& a, const RundtwCounter& b) noexcept {
+    a.lb_kim += b.lb_kim;
+    a.lb_keogh_q += b.lb_keogh_q;
+    a.lb_keogh_c += b.lb_keogh_c;
+    a.early_abandon += b.early_abandon;
+    a.completed += b.completed;
 }
 
 /// The rule of the options (k at most `windows`: no more neighbours than windows, the state holds k).

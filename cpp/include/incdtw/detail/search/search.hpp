@@ -14,6 +14,7 @@
 #include "cascade.hpp"
 #include "report.hpp"
 #include "series.hpp"
+#include "windows.hpp"
 
 namespace incdtw {
 namespace detail {
@@ -66,6 +67,7 @@ class Search {
         const bool full = rule_.k == 0 && !rule_.use_ea;
         const auto parts = split_parts(all_, threads_, part_windows_);
         std::vector<std::vector<Match<T>>> found(parts.size());
+        tallies_.assign(parts.size(), RundtwCounter{});
         if (seed && rule_.k > 0 && parts.size() > 1) {
             Tests tests(q_);
             const index_t n = std::min(all_[0].windows, std::max<index_t>(16 * rule_.k * rule_.overlap, 4096));
@@ -76,14 +78,18 @@ class Search {
             const PartRange part = parts[static_cast<std::size_t>(p)];
             Tests tests(q_);
             RunSeries<T>& s = all_[static_cast<std::size_t>(part.series)];
-            if (full) {
+            if (full) {  // IncDTW's dist needs every distance (s keeps them)
+                WindowCursor<T> cur(s);
                 for (index_t j = part.begin; j < part.end; ++j) {
                     if ((j & 1023) == 0) interruption_point(cancel_);
-                    tests.evaluate(s, j, std::numeric_limits<T>::infinity());
+                    const Verdict<T> v = tests.evaluate(cur.at(j), std::numeric_limits<T>::infinity());
+                    s.record(j, v.status, v.val);
                 }
             } else {
-                found[static_cast<std::size_t>(p)] =
-                    search_range(s, part.begin, part.end, tau0, tests, rule_.k > 0 ? &bound : nullptr).candidates();
+                const auto u = static_cast<std::size_t>(p);
+                found[u] = search_range(s, part.begin, part.end, tau0, tests, rule_.k > 0 ? &bound : nullptr,
+                                        &tallies_[u])
+                               .candidates();
             }
             if (progress_ != nullptr) progress_->done.fetch_add(part.end - part.begin, std::memory_order_relaxed);
         });
@@ -142,30 +148,47 @@ class Search {
         }
     }
 
-    /// Every window's final status, counted.
+    /// Every window's final status, counted (without kept results: the verdicts of phase 1).
     RundtwCounter counter() const {
         RundtwCounter c;
-        for (const auto& s : all_) count_status(s, c);
+        if (all_.empty() || all_[0].keeps()) {
+            for (const auto& s : all_) count_status(s, c);
+        } else {
+            for (const RundtwCounter& t : tallies_) add_counts(c, t);
+        }
         return c;
     }
 
   private:
-    /// Searches windows [begin, end) of s from the bound tau0; windows that an earlier search
-    /// already settled are not computed again. `shared` (optional): the best tau of the other
-    /// parts, read every 256 windows and lowered by this part's.
+    /// Searches windows [begin, end) of s from the bound tau0. When s keeps its results, windows
+    /// that an earlier search already settled are not computed again; else the verdicts are
+    /// counted in `tally` (optional). `shared` (optional): the best tau of the other parts, read
+    /// every 256 windows and lowered by this part's.
     KnnCandidates<T> search_range(RunSeries<T>& s, index_t begin, index_t end, T tau0, Tests& tests,
-                                  SharedBound<T>* shared = nullptr) const {
+                                  SharedBound<T>* shared = nullptr, RundtwCounter* tally = nullptr) const {
         KnnCandidates<T> cands(rule_.k, rule_.overlap, tau0);
+        WindowCursor<T> cur(s);
+        const bool keeps = s.keeps();
         for (index_t j = begin; j < end; ++j) {
             if ((j & 1023) == 0) interruption_point(cancel_);
             if (shared != nullptr && ((j - begin) & 255) == 0) {
                 shared->lower(cands.tau());
                 cands.tighten(shared->get());
             }
-            const auto u = static_cast<std::size_t>(j);
             const T tau = cands.tau();
-            if (s.status[u] == st_unknown || (s.status[u] != st_done && s.val[u] < tau)) tests.evaluate(s, j, tau);
-            if (s.status[u] == st_done && s.val[u] <= cands.tau()) cands.add(s.val[u], s.series, s.first + j);
+            Verdict<T> v;
+            if (keeps) {
+                if (s.open(j, tau)) {
+                    v = tests.evaluate(cur.at(j), tau);
+                    s.record(j, v.status, v.val);
+                }
+                const auto u = static_cast<std::size_t>(j);
+                v = {s.status[u], s.val[u]};
+            } else {
+                v = tests.evaluate(cur.at(j), tau);
+                if (tally != nullptr) count_one(*tally, v.status);
+            }
+            if (v.status == st_done && v.val <= cands.tau()) cands.add(v.val, s.series, s.first + j);
         }
         if (shared != nullptr) shared->lower(cands.tau());
         return cands;
@@ -178,6 +201,7 @@ class Search {
     index_t part_windows_;
     RundtwProgress* progress_;
     Cancellation* cancel_;
+    std::vector<RundtwCounter> tallies_;  ///< per part of phase 1, when the series keep no results
 };
 
 /// fn(Search<T, A, Scaled>) for the options' cost aggregation and scaling.

@@ -1,6 +1,7 @@
 #pragma once
-/// The searched side of a subsequence search: a series (or a part of one), IncDTW's running
-/// per-window scaling, the power-of-two shift that keeps it in range, and the data's envelope.
+/// The searched side of a subsequence search: a series (or a part of one), the power-of-two shift
+/// that keeps its scaling in range, IncDTW's running z state at the start of every block of windows
+/// (detail/search/windows.hpp scales a block from there), and the per-window results.
 
 #include <algorithm>
 #include <cmath>
@@ -21,10 +22,11 @@
 namespace incdtw {
 namespace detail {
 
-/// One searched series, or a part of one: per-window scaling (offset, divisor) and the raw data's
-/// envelope. Window j of `x` is window `first + j` of the whole series. With scaling, x may be the
-/// series times 2^-shift[l] per dimension (prepare_shift), which every window's scaled values do
-/// not depend on; off and div are in those units.
+/// One searched series, or a part of one. Window j of `x` is window `first + j` of the whole
+/// series. With scaling, x may be the series times 2^-shift[l] per dimension (prepare_shift), which
+/// every window's scaled values do not depend on. The windows are scaled block by block
+/// (WindowCursor): `zcheck` holds IncDTW's running z state at the first window of block 0, or of
+/// every block where searches start inside the series (parts on several threads).
 template <class T>
 struct RunSeries {
     SeriesView<T> x;
@@ -33,10 +35,30 @@ struct RunSeries {
     index_t windows = 0;
     index_t first = 0;
     index_t series = 0;  ///< its index in the searched list
-    std::vector<T> off, div;  ///< windows x dims (empty when not scaled)
-    std::vector<T> xlo, xhi;  ///< length x dims
-    std::vector<T> val;       ///< per window: the distance (st_done) or a threshold it exceeds
+    index_t n = 0;       ///< the window length (the query's)
+    index_t radius = 0;  ///< of the data's envelope
+    index_t block = 1;   ///< windows per block
+    WindowScaling how = WindowScaling::none;
+    std::vector<double> zcheck;  ///< z: per block and dimension mu, s2 (in the shifted units)
+    bool zevery = false;         ///< zcheck holds every block (else block 0 only)
+    /// Per window, kept when a later walk reuses them (IncDTW's `dist`, a part's save()); else
+    /// empty, and the search only tallies the verdicts.
+    std::vector<T> val;  ///< the distance (st_done) or a threshold it exceeds
     std::vector<std::uint8_t> status;
+
+    bool keeps() const noexcept { return !status.empty(); }
+    /// The verdict of window j (keeps() only): its status only rises (the last test it needed).
+    void record(index_t j, std::uint8_t st, T v) noexcept {
+        const auto u = static_cast<std::size_t>(j);
+        status[u] = std::max(status[u], st);
+        val[u] = v;
+    }
+    /// Whether window j needs the tests at `limit` (keeps() only): unknown, or only known to exceed
+    /// a smaller limit.
+    bool open(index_t j, T limit) const noexcept {
+        const auto u = static_cast<std::size_t>(j);
+        return status[u] == st_unknown || (status[u] != st_done && val[u] < limit);
+    }
 
     // Movable (a moved vector keeps its buffer, which x may view), not copyable (the copy's x would
     // view the original's buffer).
@@ -118,55 +140,53 @@ void prepare_shift(RunSeries<T>& s, index_t n, WindowScaling how, const double* 
     s.x.data = s.shifted.data();
 }
 
-/// IncDTW's per-window scaling of s, computed in window order (the z update is a recurrence), in
-/// the units of the shifted series (prepare_shift first). `z_start` (z only, z_state_values x dims
-/// values: mu, s2 and the shift of each dimension) is the running state at window 0 of s, from
-/// rundtw_z_states(); null: start it from s's own first window (a whole series).
+/// Windows per block of a search: a block's scaling and envelope (about 4 x (block + n) values per
+/// dimension) stay in the caches, and recomputing n - 1 observations' envelope per block is cheap.
+inline index_t block_windows(index_t n) { return std::max<index_t>(2048, 4 * n); }
+
+/// The running z state of s at the first window of block 0, or of every block (`every`: searches
+/// start inside the series), in the units of the shifted series (prepare_shift first), computed in
+/// window order (the update is a recurrence). `z_start` (z_state_values x dims values: mu, s2 and
+/// the shift of each dimension) is the state at window 0 of s, from rundtw_z_states(); null: start
+/// it from s's own first window (a whole series). Also sets the geometry of the blocks.
 template <class T>
-void prepare_scaling(RunSeries<T>& s, index_t n, WindowScaling how, const double* z_start = nullptr) {
-    const index_t d = s.x.dims, W = s.windows, len = s.x.length;
-    if (how == WindowScaling::none) return;
-    assign_large(s.off, static_cast<std::size_t>(W * d), T{0});
-    assign_large(s.div, static_cast<std::size_t>(W * d), T{0});
+void prepare_scaling(RunSeries<T>& s, index_t n, index_t radius, WindowScaling how, bool every,
+                     const double* z_start = nullptr) {
+    const index_t d = s.x.dims;
+    s.n = n;
+    s.radius = radius;
+    s.block = block_windows(n);
+    s.how = how;
+    if (how != WindowScaling::z) return;
+    s.zevery = every;
+    const index_t W = every ? s.windows : 1;
+    const index_t blocks = (W + s.block - 1) / s.block;
+    s.zcheck.assign(static_cast<std::size_t>(blocks * d * 2), 0.0);
     for (index_t l = 0; l < d; ++l) {
         const int k = s.shift.empty() ? 0 : s.shift[static_cast<std::size_t>(l)];
-        const T unit = std::ldexp(T{1}, -k);  // the divisor 1 (shift only) in these units
-        if (how == WindowScaling::z) {
-            // sigma = 1 when s2 < 1e-9 (s2 of the unshifted series, 2^2k times this one's)
-            const auto at = [&](index_t t) { return static_cast<double>(s.x.data[t * d + l]); };
-            ZRunning z;
-            if (z_start != nullptr) {
-                const int from = static_cast<int>(z_start[z_state_values * l + 2]);  // prepare_shift: k >= from
-                z.mu = std::ldexp(z_start[z_state_values * l], from - k);
-                z.s2 = std::ldexp(z_start[z_state_values * l + 1], 2 * (from - k));
-            } else {
-                z.start(at, n);
-            }
-            for (index_t j = 0; j < W; ++j) {
-                if (j > 0) z.advance(at(j + n - 1), at(j - 1), n);
-                const auto u = static_cast<std::size_t>(j * d + l);
-                s.off[u] = static_cast<T>(z.mu);
-                const double s2 = k == 0 ? z.s2 : std::ldexp(z.s2, 2 * k);  // may overflow to inf: fine here
-                s.div[u] = s2 < 1e-9 ? unit : static_cast<T>(std::sqrt(z.s2));
-            }
+        const auto at = [&](index_t t) { return static_cast<double>(s.x.data[t * d + l]); };
+        ZRunning z;
+        if (z_start != nullptr) {
+            const int from = static_cast<int>(z_start[z_state_values * l + 2]);  // prepare_shift: k >= from
+            z.mu = std::ldexp(z_start[z_state_values * l], from - k);
+            z.s2 = std::ldexp(z_start[z_state_values * l + 1], 2 * (from - k));
         } else {
-            window_extremes(s.x.data + l, d, len, 0, n - 1, W, s.off.data() + l, s.div.data() + l, d);
-            for (index_t j = 0; j < W; ++j) {
-                const auto u = static_cast<std::size_t>(j * d + l);
-                const T range = s.div[u] - s.off[u];
-                s.div[u] = (k == 0 ? range : std::ldexp(range, k)) < T(1e-9) ? unit : range;
-            }
+            z.start(at, n);
+        }
+        for (index_t b = 0; b < blocks; ++b) {  // no modulo per window: it would cost more than the update
+            const index_t j0 = b * s.block;
+            for (index_t j = std::max<index_t>(1, j0 - s.block + 1); j <= j0; ++j) z.advance(at(j + n - 1), at(j - 1), n);
+            const auto u = static_cast<std::size_t>((b * d + l) * 2);
+            s.zcheck[u] = z.mu;
+            s.zcheck[u + 1] = z.s2;
         }
     }
 }
 
-/// The data's envelope (radius r) and the per-window results of s, all unknown.
+/// The per-window results of s, all unknown, when a later walk reuses them (`keep`).
 template <class T>
-void prepare_envelope(RunSeries<T>& s, index_t r) {
-    const index_t d = s.x.dims;
-    assign_large(s.xlo, static_cast<std::size_t>(s.x.length * d), T{0});
-    assign_large(s.xhi, static_cast<std::size_t>(s.x.length * d), T{0});
-    envelope(s.x.data, s.x.length, d, r, r, s.xlo.data(), s.xhi.data());
+void prepare_results(RunSeries<T>& s, bool keep) {
+    if (!keep) return;
     assign_large(s.val, static_cast<std::size_t>(s.windows), T{0});
     assign_large(s.status, static_cast<std::size_t>(s.windows), std::uint8_t{st_unknown});
 }
