@@ -52,7 +52,20 @@ class WindowTests {
           kc_(static_cast<std::size_t>(q.n)),
 
           row_thr_(static_cast<std::size_t>(q.n)),
-          pruned_(q.n, q.q.data(), q.dims, q.step, q.method, q.window) {}
+          pruned_(q.n, q.q.data(), q.dims, q.step, q.method, q.window) {
+        level_ = simd_level();
+        if (q.dims == 1 && q.n >= 6 && A != Agg::row_norm) lanes_ = simd::kim_lanes<T>(level_);
+    }
+
+    /// Windows per kim_skips() (0: none at this SIMD level or for this query).
+    index_t kim_lanes() const noexcept { return lanes_; }
+
+    /// Bit u set where LB_Kim skips window w + u at `need` (< inf): evaluate()'s decision for each
+    /// of the kim_lanes() windows from w (which must lie in w's block), in one vector pass.
+    unsigned kim_skips(const WindowRef<T>& w, T need) const noexcept {
+        constexpr bool sq = A == Agg::sq_sum;
+        return simd::kim_skips<T, sq, Scaled>(level_, w.x, w.off, w.inv, q_.q.data(), q_.n, limit_of(need));
+    }
 
     /// Observation i of window w, dimension l, scaled.
     T scaled(const WindowRef<T>& w, index_t i, index_t l) const noexcept {
@@ -181,7 +194,7 @@ class WindowTests {
             const index_t n = q_.n, d = q_.dims;
             const T eps = std::numeric_limits<T>::epsilon();
             const T slack = q_.slack;
-            const T limit = need + need * q_.margin + slack;
+            const T limit = limit_of(need);
             // fast scaled value of a value v of window j, dimension l
             const T* off = w.off;
             const T* inv = w.inv;
@@ -294,11 +307,16 @@ class WindowTests {
     }
 
   private:
+    /// What a bound must exceed to skip a window at `need` (the rounding margins, see evaluate).
+    T limit_of(T need) const noexcept { return need + need * q_.margin + q_.slack; }
+
     const RunQuery<T>& q_;
     std::vector<T> y_;
     std::vector<T> buf_;
     std::vector<T> eq_, ec_, kq_, kc_, row_thr_;
     simd::PrunedPairSweep<T> pruned_;  ///< the SIMD sweep_pruned, where it pays
+    SimdLevel level_ = SimdLevel::scalar;
+    index_t lanes_ = 0;
 };
 
 }  // namespace detail

@@ -169,6 +169,9 @@ class Search {
         KnnCandidates<T> cands(rule_.k, rule_.overlap, tau0);
         WindowCursor<T> cur(s);
         const bool keeps = s.keeps();
+        const index_t lanes = tests.kim_lanes();
+        unsigned kim = 0;  // windows [kim_at, kim_at + lanes) that LB_Kim skips at a tau >= the current one
+        index_t kim_at = begin - lanes;
         for (index_t j = begin; j < end; ++j) {
             if ((j & 1023) == 0) interruption_point(cancel_);
             if (shared != nullptr && ((j - begin) & 255) == 0) {
@@ -176,16 +179,23 @@ class Search {
                 cands.tighten(shared->get());
             }
             const T tau = cands.tau();
+            const WindowRef<T> w = cur.at(j);
+            if (lanes > 0 && j >= kim_at + lanes && tau < std::numeric_limits<T>::infinity() &&
+                j + lanes <= std::min(end, cur.block_end())) {
+                kim = tests.kim_skips(w, tau);  // skipped at this tau: skipped at any smaller one
+                kim_at = j;
+            }
+            const bool skip = j < kim_at + lanes && ((kim >> (j - kim_at)) & 1u) != 0;
             Verdict<T> v;
             if (keeps) {
                 if (s.open(j, tau)) {
-                    v = tests.evaluate(cur.at(j), tau);
+                    v = skip ? Verdict<T>{st_kim, tau} : tests.evaluate(w, tau);
                     s.record(j, v.status, v.val);
                 }
                 const auto u = static_cast<std::size_t>(j);
                 v = {s.status[u], s.val[u]};
             } else {
-                v = tests.evaluate(cur.at(j), tau);
+                v = skip ? Verdict<T>{st_kim, tau} : tests.evaluate(w, tau);
                 if (tally != nullptr) count_one(*tally, v.status);
             }
             if (v.status == st_done && v.val <= cands.tau()) cands.add(v.val, s.series, s.first + j);

@@ -45,6 +45,9 @@ class WindowCursor {
                 scaled ? inv_.data() + w : nullptr, xlo_.data() + e, xhi_.data() + e};
     }
 
+    /// The end of the block the last at() read: windows up to it share that call's pointers.
+    index_t block_end() const noexcept { return end_; }
+
   private:
     /// The block of windows [b, b + block).
     void load(index_t b) {
@@ -93,15 +96,37 @@ class WindowCursor {
             z.mu = own ? mine[0] : s_.zcheck[u];
             z.s2 = own ? mine[1] : s_.zcheck[u + 1];
             for (index_t j = from + 1; j <= b; ++j) z.advance(at(j + n - 1), at(j - 1), n);
-            for (index_t i = 0; i < count; ++i) {
-                const index_t j = b + i;
-                if (i > 0) z.advance(at(j + n - 1), at(j - 1), n);
-                off[i * d] = static_cast<T>(z.mu);
-                const double s2 = k == 0 ? z.s2 : std::ldexp(z.s2, 2 * k);  // may overflow to inf: fine here
-                div[i * d] = s2 < 1e-9 ? unit : static_cast<T>(std::sqrt(z.s2));
+            // ZRunning::advance's operations over the block in passes: the divisions and square
+            // roots, which no window waits on, in loops the compiler vectorises, around the two
+            // chains of additions (mu, then s2).
+            const double nn = static_cast<double>(n), n1 = static_cast<double>(n - 1);
+            zs_.resize(static_cast<std::size_t>(4 * count));
+            double *a = zs_.data(), *sq = a + count, *mu = sq + count, *s2 = mu + count;
+            for (index_t i = 1; i < count; ++i) {
+                const double xn = at(b + i + n - 1), xo = at(b + i - 1);
+                a[i] = (xn - xo) / nn;
+                sq[i] = (xn * xn - xo * xo) / n1;
             }
-            mine[0] = z.mu;
-            mine[1] = z.s2;
+            mu[0] = z.mu;
+            for (index_t i = 1; i < count; ++i) mu[i] = mu[i - 1] + a[i];
+            s2[0] = z.s2;
+            if (n > 1) {
+                for (index_t i = 1; i < count; ++i) a[i] = (mu[i - 1] * mu[i - 1] - mu[i] * mu[i]) * nn / n1;
+                for (index_t i = 1; i < count; ++i) s2[i] = s2[i - 1] + (sq[i] + a[i]);
+            } else {
+                for (index_t i = 1; i < count; ++i) s2[i] = s2[0];
+            }
+            for (index_t i = 0; i < count; ++i) off[i * d] = static_cast<T>(mu[i]);
+            if (k == 0) {
+                for (index_t i = 0; i < count; ++i) div[i * d] = s2[i] < 1e-9 ? unit : static_cast<T>(std::sqrt(s2[i]));
+            } else {
+                for (index_t i = 0; i < count; ++i) {
+                    const double big = std::ldexp(s2[i], 2 * k);  // may overflow to inf: fine here
+                    div[i * d] = big < 1e-9 ? unit : static_cast<T>(std::sqrt(s2[i]));
+                }
+            }
+            mine[0] = mu[count - 1];
+            mine[1] = s2[count - 1];
             return;
         }
         window_extremes(s_.x.data + b * d + l, d, count + n - 1, 0, n - 1, count, off, div, d);
@@ -116,6 +141,7 @@ class WindowCursor {
     index_t lead_ = 0;             ///< envelope rows before observation begin_
     index_t zat_ = -1;             ///< z: the window of the cursor's own state zmu_ (none yet)
     std::vector<double> zmu_;      ///< per dimension mu, s2 at window zat_
+    std::vector<double> zs_;       ///< z: scratch of the block's passes
     std::vector<T> off_, div_, inv_, xlo_, xhi_;
 };
 

@@ -37,6 +37,7 @@ INCDTW_SIMD_BEGIN("avx2")
 namespace incdtw::detail::simd::avx2 {
 #include "vec_avx2.inl"
 #include "stripe.inl"
+#include "lb_kim.inl"
 }  // namespace incdtw::detail::simd::avx2
 INCDTW_SIMD_END
 
@@ -44,6 +45,7 @@ INCDTW_SIMD_BEGIN("avx512f")
 namespace incdtw::detail::simd::avx512 {
 #include "vec_avx512.inl"
 #include "stripe.inl"
+#include "lb_kim.inl"
 }  // namespace incdtw::detail::simd::avx512
 INCDTW_SIMD_END
 // clang-format on
@@ -149,6 +151,35 @@ T run_pruned_stripes(SimdLevel level, const StripePlan<T>& plan, StepPattern ste
 #endif
 }
 #undef INCDTW_SIMD_CALL
+
+/// Windows per call of kim_skips at a level (0: the level has none).
+template <class T>
+int kim_lanes(SimdLevel level) noexcept {
+    if constexpr (!std::is_same_v<T, double> && !std::is_same_v<T, float>) return 0;
+    if (!INCDTW_X86_SIMD) return 0;
+    if (level == SimdLevel::avx512) return static_cast<int>(64 / sizeof(T));
+    if (level == SimdLevel::avx2) return static_cast<int>(32 / sizeof(T));
+    return 0;
+}
+
+/// LB_Kim's hierarchy of kim_lanes() consecutive windows of a univariate series (lb_kim.inl): bit u
+/// set where window u's bound exceeds `limit`, the scalar hierarchy's decision. x: the first
+/// window's first observation; off, inv: the windows' offsets and reciprocal divisors (Scaled);
+/// q: the scaled query of length n >= 6.
+template <class T, bool Square, bool Scaled>
+unsigned kim_skips(SimdLevel level, const T* x, const T* off, const T* inv, const T* q, index_t n, T limit) {
+#if INCDTW_X86_SIMD
+    if constexpr (std::is_same_v<T, double>) {
+        if (level == SimdLevel::avx512) return avx512::kim_skips<avx512::F64, Square, Scaled>(x, off, inv, q, n, limit);
+        if (level == SimdLevel::avx2) return avx2::kim_skips<avx2::F64, Square, Scaled>(x, off, inv, q, n, limit);
+    } else if constexpr (std::is_same_v<T, float>) {
+        if (level == SimdLevel::avx512) return avx512::kim_skips<avx512::F32, Square, Scaled>(x, off, inv, q, n, limit);
+        if (level == SimdLevel::avx2) return avx2::kim_skips<avx2::F32, Square, Scaled>(x, off, inv, q, n, limit);
+    }
+#endif
+    (void)level, (void)x, (void)off, (void)inv, (void)q, (void)n, (void)limit;
+    return 0;
+}
 
 /// Early abandoning of a final value, as the scalar sweep: NaN unless value <= threshold.
 template <class T>

@@ -32,6 +32,10 @@ struct F64 {
     static unsigned le_bits(R a, R b) {
         return static_cast<unsigned>(_mm256_movemask_pd(_mm256_cmp_pd(a, b, _CMP_LE_OQ)));
     }
+    /// bit u set where a[u] < b[u] (false for NaN, as the scalar a < b)
+    static unsigned lt_bits(R a, R b) {
+        return static_cast<unsigned>(_mm256_movemask_pd(_mm256_cmp_pd(a, b, _CMP_LT_OQ)));
+    }
     static I iota(long long start, long long step) {
         return _mm256_setr_epi64x(start, start + step, start + 2 * step, start + 3 * step);
     }
@@ -78,6 +82,9 @@ struct F32 {
     }
     static unsigned le_bits(R a, R b) {
         return static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_LE_OQ)));
+    }
+    static unsigned lt_bits(R a, R b) {
+        return static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_LT_OQ)));
     }
     static I iota(long long start, long long step) {
         const int s = static_cast<int>(start), d = static_cast<int>(step);

@@ -36,6 +36,7 @@ struct F64 {
     static void store_last(T* p, R v) { _mm512_mask_storeu_pd(p - 7, static_cast<__mmask8>(0x80), v); }
     /// bit u set where a[u] <= b[u]
     static unsigned le_bits(R a, R b) { return _mm512_cmp_pd_mask(a, b, _CMP_LE_OQ); }
+    static unsigned lt_bits(R a, R b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ); }
     static I iota(long long start, long long step) {
         return _mm512_setr_epi64(start, start + step, start + 2 * step, start + 3 * step, start + 4 * step,
                                  start + 5 * step, start + 6 * step, start + 7 * step);
@@ -80,6 +81,7 @@ struct F32 {
     }
     static void store_last(T* p, R v) { _mm512_mask_storeu_ps(p - 15, static_cast<__mmask16>(0x8000), v); }
     static unsigned le_bits(R a, R b) { return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ); }
+    static unsigned lt_bits(R a, R b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
     static I iota(long long start, long long step) {
         const int s = static_cast<int>(start), d = static_cast<int>(step);
         return _mm512_setr_epi32(s, s + d, s + 2 * d, s + 3 * d, s + 4 * d, s + 5 * d, s + 6 * d, s + 7 * d, s + 8 * d,
