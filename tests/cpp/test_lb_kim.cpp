@@ -1,19 +1,14 @@
 // Tests of incdtw/detail/search/lb_kim.hpp: the LB_Kim hierarchy never exceeds the DTW distance
 // (naive reference, every window, both step patterns, every cost), equals a brute-force ring
-// minimum, and abandons only what the full sum also puts above the limit; the vector form of the
-// search (detail/simd/lb_kim.inl) decides as it for every window, at every SIMD level.
+// minimum, and abandons only what the full sum also puts above the limit.
 #include "incdtw/detail/search/lb_kim.hpp"
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 #include <random>
-#include <vector>
 
-#include "incdtw/detail/simd/kernels.hpp"
-#include "incdtw/simd.hpp"
 #include "reference.hpp"
 
 using namespace incdtw_test;
@@ -88,61 +83,4 @@ TEST_CASE_TEMPLATE("lb_kim_hierarchy: hand examples", T, float, double) {
     CHECK(incdtw::detail::lb_kim_hierarchy<T>(1, cost, T(100)) == T(0));
     CHECK(incdtw::detail::lb_kim_hierarchy<T>(3, cost, T(100)) == T(2));
     CHECK(incdtw::detail::lb_kim_hierarchy<T>(5, cost, T(100)) == T(4 + 3));
-}
-
-namespace {
-
-/// kim_skips (the search's LB_Kim over a vector of consecutive windows) at `level` against the
-/// scalar hierarchy's decision for each window, at limits around and exactly at the bounds.
-template <class T, bool Square, bool Scaled>
-void check_kim_skips(incdtw::SimdLevel level, std::mt19937& rng) {
-    const int lanes = incdtw::detail::simd::kim_lanes<T>(level);
-    REQUIRE(lanes > 0);
-    std::normal_distribution<double> nd;
-    for (int round = 0; round < 60; ++round) {
-        const index_t n = 6 + static_cast<index_t>(rng() % 40);
-        std::vector<T> x(static_cast<std::size_t>(n + lanes)), q(static_cast<std::size_t>(n));
-        std::vector<T> off(static_cast<std::size_t>(lanes)), inv(off.size());
-        for (auto& v : x) v = static_cast<T>(round % 3 == 0 ? static_cast<double>(rng() % 3) : nd(rng));  // ties too
-        for (auto& v : q) v = static_cast<T>(round % 3 == 0 ? static_cast<double>(rng() % 3) : nd(rng));
-        for (std::size_t u = 0; u < off.size(); ++u) {
-            off[u] = static_cast<T>(0.3 * nd(rng));
-            inv[u] = T{1} / static_cast<T>(0.5 + std::abs(nd(rng)));
-        }
-        const auto scalar = [&](int u, T limit) {  // evaluate()'s cells of window u and its decision
-            const auto cell = [&](index_t i, index_t t) {
-                T y = x[static_cast<std::size_t>(u + t)];
-                if (Scaled) y = (y - off[static_cast<std::size_t>(u)]) * inv[static_cast<std::size_t>(u)];
-                const T diff = q[static_cast<std::size_t>(i)] - y, e = diff < 0 ? -diff : diff;
-                return Square ? e * e : e;
-            };
-            return incdtw::detail::lb_kim_hierarchy<T>(n, cell, limit);
-        };
-        const T inf = std::numeric_limits<T>::infinity();
-        for (int pick = 0; pick < lanes; pick += 3) {
-            const T bound = scalar(pick, inf);
-            for (T limit : {bound, std::nextafter(bound, T{0}), bound * T(0.7), bound * T(1.3), T{0}}) {
-                const unsigned bits = incdtw::detail::simd::kim_skips<T, Square, Scaled>(
-                    level, x.data(), off.data(), inv.data(), q.data(), n, limit);
-                for (int u = 0; u < lanes; ++u) {
-                    INFO("n=", n, " lane ", u, " limit ", limit);
-                    CHECK(((bits >> u) & 1u) == (scalar(u, limit) > limit ? 1u : 0u));
-                }
-            }
-        }
-    }
-}
-
-}  // namespace
-
-TEST_CASE_TEMPLATE("lb_kim: the vector of windows decides as the scalar hierarchy, at every level", T, float, double) {
-    std::mt19937 rng(23);
-    for (incdtw::SimdLevel level : {incdtw::SimdLevel::avx2, incdtw::SimdLevel::avx512}) {
-        if (level > incdtw::max_simd_level()) continue;
-        check_kim_skips<T, false, false>(level, rng);
-        check_kim_skips<T, false, true>(level, rng);
-        check_kim_skips<T, true, false>(level, rng);
-        check_kim_skips<T, true, true>(level, rng);
-    }
-    CHECK(incdtw::detail::simd::kim_lanes<T>(incdtw::SimdLevel::scalar) == 0);
 }

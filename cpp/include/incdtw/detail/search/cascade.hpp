@@ -67,6 +67,14 @@ class WindowTests {
         return simd::kim_skips<T, sq, Scaled>(level_, w.x, w.off, w.inv, q_.q.data(), q_.n, limit_of(need));
     }
 
+    /// Bit u set, for the lanes of `alive`, where LB_Keogh against the query's envelope skips window
+    /// w + u at `need` (< inf), as evaluate() decides after LB_Kim (kim_lanes() windows of w's block).
+    unsigned keogh_q_skips(const WindowRef<T>& w, T need, unsigned alive) const noexcept {
+        constexpr bool sq = A == Agg::sq_sum;
+        return simd::keogh_q_skips<T, sq, Scaled>(level_, w.x, w.off, w.inv, q_.order.data(), q_.olo.data(),
+                                                  q_.ohi.data(), q_.n, limit_of(need), alive);
+    }
+
     /// Observation i of window w, dimension l, scaled.
     T scaled(const WindowRef<T>& w, index_t i, index_t l) const noexcept {
         const T v = w.x[i * q_.dims + l];

@@ -170,8 +170,11 @@ class Search {
         WindowCursor<T> cur(s);
         const bool keeps = s.keeps();
         const index_t lanes = tests.kim_lanes();
-        unsigned kim = 0;  // windows [kim_at, kim_at + lanes) that LB_Kim skips at a tau >= the current one
+        // windows [kim_at, kim_at + lanes): the bit masks of the ones LB_Kim and LB_Keogh skip at the
+        // tau of kim_at, which is >= the current one
+        unsigned kim = 0, keogh = 0;
         index_t kim_at = begin - lanes;
+        T kim_tau = 0;
         for (index_t j = begin; j < end; ++j) {
             if ((j & 1023) == 0) interruption_point(cancel_);
             if (shared != nullptr && ((j - begin) & 255) == 0) {
@@ -182,20 +185,32 @@ class Search {
             const WindowRef<T> w = cur.at(j);
             if (lanes > 0 && j >= kim_at + lanes && tau < std::numeric_limits<T>::infinity() &&
                 j + lanes <= std::min(end, cur.block_end())) {
+                const unsigned all = lanes >= 32 ? ~0u : (1u << lanes) - 1u;
                 kim = tests.kim_skips(w, tau);  // skipped at this tau: skipped at any smaller one
+                keogh = kim == all ? 0u : tests.keogh_q_skips(w, tau, all & ~kim);
                 kim_at = j;
+                kim_tau = tau;
             }
-            const bool skip = j < kim_at + lanes && ((kim >> (j - kim_at)) & 1u) != 0;
+            // LB_Kim's skip holds at any smaller tau; LB_Keogh's is evaluate()'s verdict only at the
+            // same tau (at a smaller one LB_Kim might skip first)
+            const bool batch = j < kim_at + lanes;
+            const unsigned bit = batch ? 1u << (j - kim_at) : 0u;
+            const bool skip = (kim & bit) != 0, skip_q = (keogh & bit) != 0 && tau == kim_tau;
+            const auto verdict = [&]() {
+                if (skip) return Verdict<T>{st_kim, tau};
+                if (skip_q) return Verdict<T>{st_keogh_q, tau};
+                return tests.evaluate(w, tau);
+            };
             Verdict<T> v;
             if (keeps) {
                 if (s.open(j, tau)) {
-                    v = skip ? Verdict<T>{st_kim, tau} : tests.evaluate(w, tau);
+                    v = verdict();
                     s.record(j, v.status, v.val);
                 }
                 const auto u = static_cast<std::size_t>(j);
                 v = {s.status[u], s.val[u]};
             } else {
-                v = skip ? Verdict<T>{st_kim, tau} : tests.evaluate(w, tau);
+                v = verdict();
                 if (tally != nullptr) count_one(*tally, v.status);
             }
             if (v.status == st_done && v.val <= cands.tau()) cands.add(v.val, s.series, s.first + j);

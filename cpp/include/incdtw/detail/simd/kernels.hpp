@@ -37,7 +37,7 @@ INCDTW_SIMD_BEGIN("avx2")
 namespace incdtw::detail::simd::avx2 {
 #include "vec_avx2.inl"
 #include "stripe.inl"
-#include "lb_kim.inl"
+#include "window_bounds.inl"
 }  // namespace incdtw::detail::simd::avx2
 INCDTW_SIMD_END
 
@@ -45,7 +45,7 @@ INCDTW_SIMD_BEGIN("avx512f")
 namespace incdtw::detail::simd::avx512 {
 #include "vec_avx512.inl"
 #include "stripe.inl"
-#include "lb_kim.inl"
+#include "window_bounds.inl"
 }  // namespace incdtw::detail::simd::avx512
 INCDTW_SIMD_END
 // clang-format on
@@ -162,7 +162,7 @@ int kim_lanes(SimdLevel level) noexcept {
     return 0;
 }
 
-/// LB_Kim's hierarchy of kim_lanes() consecutive windows of a univariate series (lb_kim.inl): bit u
+/// LB_Kim's hierarchy of kim_lanes() consecutive windows of a univariate series (window_bounds.inl): bit u
 /// set where window u's bound exceeds `limit`, the scalar hierarchy's decision. x: the first
 /// window's first observation; off, inv: the windows' offsets and reciprocal divisors (Scaled);
 /// q: the scaled query of length n >= 6.
@@ -178,6 +178,34 @@ unsigned kim_skips(SimdLevel level, const T* x, const T* off, const T* inv, cons
     }
 #endif
     (void)level, (void)x, (void)off, (void)inv, (void)q, (void)n, (void)limit;
+    return 0;
+}
+
+/// LB_Keogh of kim_lanes() consecutive windows against the query's envelope (window_bounds.inl):
+/// bit u set, for the lanes of `alive`, where window u's bound exceeds `limit` as the search's
+/// scalar early sum decides. order, olo, ohi: the query positions by decreasing |q| and the
+/// envelope in that order.
+template <class T, bool Square, bool Scaled>
+unsigned keogh_q_skips(SimdLevel level, const T* x, const T* off, const T* inv, const index_t* order, const T* olo,
+                       const T* ohi, index_t n, T limit, unsigned alive) {
+#if INCDTW_X86_SIMD
+    if constexpr (std::is_same_v<T, double>) {
+        if (level == SimdLevel::avx512) {
+            return avx512::keogh_q_skips<avx512::F64, Square, Scaled>(x, off, inv, order, olo, ohi, n, limit, alive);
+        }
+        if (level == SimdLevel::avx2) {
+            return avx2::keogh_q_skips<avx2::F64, Square, Scaled>(x, off, inv, order, olo, ohi, n, limit, alive);
+        }
+    } else if constexpr (std::is_same_v<T, float>) {
+        if (level == SimdLevel::avx512) {
+            return avx512::keogh_q_skips<avx512::F32, Square, Scaled>(x, off, inv, order, olo, ohi, n, limit, alive);
+        }
+        if (level == SimdLevel::avx2) {
+            return avx2::keogh_q_skips<avx2::F32, Square, Scaled>(x, off, inv, order, olo, ohi, n, limit, alive);
+        }
+    }
+#endif
+    (void)level, (void)x, (void)off, (void)inv, (void)order, (void)olo, (void)ohi, (void)n, (void)limit, (void)alive;
     return 0;
 }
 

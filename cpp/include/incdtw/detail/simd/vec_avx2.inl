@@ -20,6 +20,8 @@ struct F64 {
         return r;
     }
     static R min(R a, R b) { return _mm256_min_pd(a, b); }
+    /// a > b ? a : b (maxpd's semantics)
+    static R max(R a, R b) { return _mm256_max_pd(a, b); }
     static R sqrt(R a) { return _mm256_sqrt_pd(a); }
     static R abs(R a) { return _mm256_andnot_pd(_mm256_set1_pd(-0.0), a); }
     /// [b[3], a[0], a[1], a[2]]
@@ -69,6 +71,7 @@ struct F32 {
         return r;
     }
     static R min(R a, R b) { return _mm256_min_ps(a, b); }
+    static R max(R a, R b) { return _mm256_max_ps(a, b); }
     static R sqrt(R a) { return _mm256_sqrt_ps(a); }
     static R abs(R a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
     /// [b[7], a[0], ..., a[6]]

@@ -23,6 +23,8 @@ struct F64 {
         return r;
     }
     static R min(R a, R b) { return _mm512_mask_min_pd(a, static_cast<__mmask8>(0xFF), a, b); }
+    /// a > b ? a : b (maxpd's semantics)
+    static R max(R a, R b) { return _mm512_mask_max_pd(a, static_cast<__mmask8>(0xFF), a, b); }
     static R sqrt(R a) { return _mm512_mask_sqrt_pd(a, static_cast<__mmask8>(0xFF), a); }
     static R abs(R a) {
         return _mm512_castsi512_pd(_mm512_and_si512(_mm512_castpd_si512(a), _mm512_set1_epi64(0x7FFFFFFFFFFFFFFFLL)));
@@ -70,6 +72,7 @@ struct F32 {
         return r;
     }
     static R min(R a, R b) { return _mm512_mask_min_ps(a, static_cast<__mmask16>(0xFFFF), a, b); }
+    static R max(R a, R b) { return _mm512_mask_max_ps(a, static_cast<__mmask16>(0xFFFF), a, b); }
     static R sqrt(R a) { return _mm512_mask_sqrt_ps(a, static_cast<__mmask16>(0xFFFF), a); }
     static R abs(R a) {
         return _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(a), _mm512_set1_epi32(0x7FFFFFFF)));
