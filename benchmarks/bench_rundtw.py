@@ -10,7 +10,9 @@ differences) in the Sakoe-Chiba band |i - j| <= ws, ws = floor(f * m); m in {128
 1024} x f in {0.1, 0.2, 0.5} (--quick: {128, 512} x {0.1, 0.5}).
 
 incdtw: `rundtw(Q, C, k=1, scale="z", dist_method="norm2_square", step_pattern="symmetric1",
-ws=ws, n_jobs=1)`. UCR-MON (https://github.com/MonashTS/UCR-Monash, execs/UCR_MON/UCR_MON.cpp of
+ws=ws, n_jobs=1)`, which also computes IncDTW's per-window `dist`, and the same with
+`return_dist=False` ("no dist": the nearest window only, UCR-MON's task; it must find the same
+one). UCR-MON (https://github.com/MonashTS/UCR-Monash, execs/UCR_MON/UCR_MON.cpp of
 the checkout given by --ucr-monash): copied into a temporary folder, patched there (below),
 compiled with `g++ -O3 -march=native` and run as `ucr_mon data query m f`. The program reads its
 data with fscanf inside its own timer, so the copy is patched to fread raw little-endian float64
@@ -18,7 +20,7 @@ instead (the data are written that way), and to print its distance with 17 digit
 changes, and a source whose text no longer matches fails with a message. Both are timed as CPU
 seconds of one process (UCR-MON's own clock(); time.process_time() around rundtw, one thread),
 the best of --repeat runs (3; fewer once a case's runs of both tools add up to 5 s), the two
-alternating. The ratio is UCR-MON time / incdtw time (> 1: incdtw is faster).
+alternating. Each ratio is UCR-MON time / incdtw time (> 1: incdtw is faster).
 
 Checks: the same best location, and the same distance to 1e-6 relative. UCR-MON prints the square
 root of its distance, and z-normalises with the population standard deviation (incdtw with the
@@ -173,30 +175,38 @@ class Row:
     ucr_distance: float  # as incdtw's: printed**2 * (m - 1) / m
     ucr_lb_pruned: float
     ratio: float  # UCR-MON seconds / incdtw seconds
+    lean_s: float  # incdtw without dist (return_dist=False: the k-NN only, as UCR-MON), best CPU seconds
+    lean_ratio: float  # UCR-MON seconds / lean_s
     same_location: bool
     rel_diff: float  # |incdtw - UCR-MON| / incdtw distance
 
 
-def incdtw_search(Q: np.ndarray, C: np.ndarray, ws: int) -> Callable[[], object]:
+def incdtw_search(Q: np.ndarray, C: np.ndarray, ws: int, return_dist: bool = True) -> Callable[[], object]:
     return lambda: incdtw.rundtw(Q, C, k=1, scale="z", dist_method="norm2_square", step_pattern="symmetric1",
-                                 ws=ws, n_jobs=1)
+                                 ws=ws, n_jobs=1, return_dist=return_dist)
 
 
 def run_case(name: str, C: np.ndarray, data: Path, Q: np.ndarray, f: float, ucr: UcrMon, repeat: int) -> Row:
     m = len(Q)
     ws = math.floor(f * m)  # what UCR-MON computes from R = f <= 1
-    search = incdtw_search(Q, C, ws)
-    best_i, best_u, spent, runs = (math.inf, 0.0, None), None, 0.0, 0
+    search, lean = incdtw_search(Q, C, ws), incdtw_search(Q, C, ws, return_dist=False)
+    best_i, best_u, best_lean, spent, runs = (math.inf, 0.0, None), None, math.inf, 0.0, 0
     while runs < repeat and (runs == 0 or spent < CASE_BUDGET_S):  # alternating: a change of load hits both
         c0, w0 = time.process_time(), time.perf_counter()
         res = search()
         cpu, wall = time.process_time() - c0, time.perf_counter() - w0
         if cpu < best_i[0]:
             best_i = (cpu, wall, res)
+        c0 = time.process_time()
+        lean_res = lean()
+        lean_cpu = time.process_time() - c0
+        best_lean = min(best_lean, lean_cpu)
+        if lean_res.knn_indices.tolist() != res.knn_indices.tolist():
+            raise SystemExit(f"return_dist=False found {lean_res.knn_indices}, with dist {res.knn_indices}")
         u = ucr.search(data, Q, f)
         if best_u is None or u["seconds"] < best_u["seconds"]:
             best_u = u
-        spent, runs = spent + cpu + u["seconds"], runs + 1
+        spent, runs = spent + cpu + lean_cpu + u["seconds"], runs + 1
     t, wall, res = best_i
     if best_u["scanned"] != len(C):
         raise SystemExit(f"UCR-MON scanned {best_u['scanned']} points of {len(C)}: the binary read went wrong")
@@ -205,20 +215,23 @@ def run_case(name: str, C: np.ndarray, data: Path, Q: np.ndarray, f: float, ucr:
     ucr_dist = best_u["distance"] ** 2 * (m - 1) / m
     return Row(name, len(C), m, f, ws, runs, t, wall, loc, dist, res.counter["lower_bound"] / windows,
                best_u["seconds"], best_u["wall"], best_u["location"], ucr_dist, 1 - best_u["dtw_percent"] / 100,
-               best_u["seconds"] / t, loc == best_u["location"], abs(dist - ucr_dist) / dist)
+               best_u["seconds"] / t, best_lean, best_u["seconds"] / best_lean, loc == best_u["location"],
+               abs(dist - ucr_dist) / dist)
 
 
 def print_table(rows: list[Row]) -> None:
     print(f"\n{'series':14s} {'n':>9s} {'m':>5s} {'f':>4s} {'ws':>4s} {'runs':>4s} {'incdtw s':>9s} {'UCR-MON s':>10s} "
-          f"{'ratio':>7s} {'locations agree':>16s} {'dist rel diff':>14s} {'LB pruned incdtw/UCR-MON':>25s}")
+          f"{'ratio':>7s} {'no dist s':>9s} {'ratio':>7s} {'locations agree':>16s} {'dist rel diff':>14s} {'LB pruned incdtw/UCR-MON':>25s}")
     for r in rows:
         agree = "yes" if r.same_location else f"NO {r.incdtw_location}/{r.ucr_location}"
         pruned = f"{r.incdtw_lb_pruned:.3f}/{r.ucr_lb_pruned:.3f}"
         print(f"{r.series:14s} {r.n:9d} {r.m:5d} {r.f:4.1f} {r.ws:4d} {r.runs:4d} {r.incdtw_s:9.3f} {r.ucr_s:10.3f} "
-              f"{r.ratio:6.2f}x {agree:>16s} {r.rel_diff:14.1e} {pruned:>25s}")
+              f"{r.ratio:6.2f}x {r.lean_s:9.3f} {r.lean_ratio:6.2f}x {agree:>16s} {r.rel_diff:14.1e} {pruned:>25s}")
     for name in dict.fromkeys(r.series for r in rows):
         ratios = [r.ratio for r in rows if r.series == name]
-        print(f"geometric mean UCR-MON / incdtw, {name}: {geomean(ratios):.2f}x over {len(ratios)} cases")
+        lean = [r.lean_ratio for r in rows if r.series == name]
+        print(f"geometric mean UCR-MON / incdtw, {name}: {geomean(ratios):.2f}x with dist, {geomean(lean):.2f}x "
+              f"without, over {len(ratios)} cases")
     bad = [r for r in rows if not r.same_location or r.rel_diff > RTOL]
     print(f"checks: {len(rows) - len(bad)} of {len(rows)} cases with the same location and distances within "
           f"{RTOL:g} relative")
