@@ -97,6 +97,33 @@ struct ZRunning {
     }
 };
 
+/// ZRunning::advance from window b (the state z) over windows b + 1, ..., b + count - 1 (count >= 1),
+/// in passes: the divisions, which no window waits on, in loops the compiler vectorises, around
+/// the two chains of additions (mu, then s2), each value by advance()'s operations. Leaves mu and
+/// s2 of window b + i in scratch[2 count + i] and scratch[3 count + i] (scratch: 4 count doubles)
+/// and z at window b + count - 1.
+template <class At>
+void z_run(ZRunning& z, const At& at, index_t b, index_t count, index_t n, double* scratch) {
+    const double nn = static_cast<double>(n), n1 = static_cast<double>(n - 1);
+    double *a = scratch, *sq = a + count, *mu = sq + count, *s2 = mu + count;
+    for (index_t i = 1; i < count; ++i) {
+        const double xn = at(b + i + n - 1), xo = at(b + i - 1);
+        a[i] = (xn - xo) / nn;
+        sq[i] = (xn * xn - xo * xo) / n1;
+    }
+    mu[0] = z.mu;
+    for (index_t i = 1; i < count; ++i) mu[i] = mu[i - 1] + a[i];
+    s2[0] = z.s2;
+    if (n > 1) {
+        for (index_t i = 1; i < count; ++i) a[i] = (mu[i - 1] * mu[i - 1] - mu[i] * mu[i]) * nn / n1;
+        for (index_t i = 1; i < count; ++i) s2[i] = s2[i - 1] + (sq[i] + a[i]);
+    } else {
+        for (index_t i = 1; i < count; ++i) s2[i] = s2[0];
+    }
+    z.mu = mu[count - 1];
+    z.s2 = s2[count - 1];
+}
+
 /// The values of z_start / rundtw_z_states per dimension: mu, s2 (in the units of the shifted
 /// series) and the shift.
 inline constexpr index_t z_state_values = 3;
@@ -106,8 +133,16 @@ inline constexpr index_t z_state_values = 3;
 /// (n x^2, in double) and the per-window offsets and divisors in T; for 01, the window ranges.
 template <class T>
 int series_shift(SeriesView<T> x, index_t l, index_t n, WindowScaling how) {
-    double big = 0;
-    for (index_t t = 0; t < x.length; ++t) big = std::max(big, std::fabs(static_cast<double>(x.data[t * x.dims + l])));
+    double m[4] = {0, 0, 0, 0};  // four maxima: a loop the compiler vectorises (a maximum is exact)
+    index_t t = 0;
+    for (; t + 4 <= x.length; t += 4) {
+        for (int u = 0; u < 4; ++u) {
+            const double v = std::fabs(static_cast<double>(x.data[(t + u) * x.dims + l]));
+            m[u] = m[u] > v ? m[u] : v;
+        }
+    }
+    for (; t < x.length; ++t) m[0] = std::max(m[0], std::fabs(static_cast<double>(x.data[t * x.dims + l])));
+    const double big = std::max(std::max(m[0], m[1]), std::max(m[2], m[3]));
     const int t_limit = std::numeric_limits<T>::max_exponent - 3;  // v - off and the divisor fit T
     if (how == WindowScaling::zero_one) return pow2_shift(big, t_limit + 1);
     const int sums = (1020 - std::ilogb(static_cast<double>(n) + 1.0)) / 2;  // n x^2 < 2^1021
@@ -173,9 +208,10 @@ void prepare_scaling(RunSeries<T>& s, index_t n, index_t radius, WindowScaling h
         } else {
             z.start(at, n);
         }
-        for (index_t b = 0; b < blocks; ++b) {  // no modulo per window: it would cost more than the update
-            const index_t j0 = b * s.block;
-            for (index_t j = std::max<index_t>(1, j0 - s.block + 1); j <= j0; ++j) z.advance(at(j + n - 1), at(j - 1), n);
+        for (index_t b = 0; b < blocks; ++b) {
+            // to window b * block, one update at a time (faster here than z_run's passes: nothing
+            // per window is kept)
+            for (index_t j = (b - 1) * s.block + 1; b > 0 && j <= b * s.block; ++j) z.advance(at(j + n - 1), at(j - 1), n);
             const auto u = static_cast<std::size_t>((b * d + l) * 2);
             s.zcheck[u] = z.mu;
             s.zcheck[u + 1] = z.s2;

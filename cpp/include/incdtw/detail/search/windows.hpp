@@ -96,26 +96,9 @@ class WindowCursor {
             z.mu = own ? mine[0] : s_.zcheck[u];
             z.s2 = own ? mine[1] : s_.zcheck[u + 1];
             for (index_t j = from + 1; j <= b; ++j) z.advance(at(j + n - 1), at(j - 1), n);
-            // ZRunning::advance's operations over the block in passes: the divisions and square
-            // roots, which no window waits on, in loops the compiler vectorises, around the two
-            // chains of additions (mu, then s2).
-            const double nn = static_cast<double>(n), n1 = static_cast<double>(n - 1);
             zs_.resize(static_cast<std::size_t>(4 * count));
-            double *a = zs_.data(), *sq = a + count, *mu = sq + count, *s2 = mu + count;
-            for (index_t i = 1; i < count; ++i) {
-                const double xn = at(b + i + n - 1), xo = at(b + i - 1);
-                a[i] = (xn - xo) / nn;
-                sq[i] = (xn * xn - xo * xo) / n1;
-            }
-            mu[0] = z.mu;
-            for (index_t i = 1; i < count; ++i) mu[i] = mu[i - 1] + a[i];
-            s2[0] = z.s2;
-            if (n > 1) {
-                for (index_t i = 1; i < count; ++i) a[i] = (mu[i - 1] * mu[i - 1] - mu[i] * mu[i]) * nn / n1;
-                for (index_t i = 1; i < count; ++i) s2[i] = s2[i - 1] + (sq[i] + a[i]);
-            } else {
-                for (index_t i = 1; i < count; ++i) s2[i] = s2[0];
-            }
+            z_run(z, at, b, count, n, zs_.data());
+            const double *mu = zs_.data() + 2 * count, *s2 = mu + count;
             for (index_t i = 0; i < count; ++i) off[i * d] = static_cast<T>(mu[i]);
             if (k == 0) {
                 for (index_t i = 0; i < count; ++i) div[i * d] = s2[i] < 1e-9 ? unit : static_cast<T>(std::sqrt(s2[i]));
@@ -125,8 +108,8 @@ class WindowCursor {
                     div[i * d] = big < 1e-9 ? unit : static_cast<T>(std::sqrt(s2[i]));
                 }
             }
-            mine[0] = mu[count - 1];
-            mine[1] = s2[count - 1];
+            mine[0] = z.mu;
+            mine[1] = z.s2;
             return;
         }
         window_extremes(s_.x.data + b * d + l, d, count + n - 1, 0, n - 1, count, off, div, d);
