@@ -53,13 +53,13 @@ RundtwResult<T> rundtw(SeriesView<T> query, const std::vector<SeriesView<T>>& se
         all[i].series = static_cast<index_t>(i);
         total_windows += all[i].windows;
     }
-    // Per series: the shift, the z state at every block of windows, the per-window results where
-    // IncDTW's dist needs them (the windows are scaled block by block as the search reads them).
+    // Per series: the shift, the z state at window 0, the per-window results where IncDTW's dist
+    // needs them (the windows are scaled block by block as the search reads them).
     const int threads = detail::search_threads(total_windows, n, opt.n_jobs);
     detail::parallel_for(static_cast<index_t>(all.size()), threads, [&](index_t i) {
         auto& s = all[static_cast<std::size_t>(i)];
         detail::prepare_shift(s, n, opt.scale);
-        detail::prepare_scaling(s, n, q.radius, opt.scale, threads > 1 || opt.part_windows > 0);
+        detail::prepare_scaling(s, n, q.radius, opt.scale);
         detail::prepare_results(s, opt.return_dist);
     });
 

@@ -110,8 +110,7 @@ class RundtwPart {
         const double* z = opt.scale == WindowScaling::z && first > 0 ? z_start : nullptr;
         detail::prepare_shift(s, query.length, opt.scale, z);
         threads_ = detail::search_threads(s.windows, query.length, opt.n_jobs);
-        detail::prepare_scaling(s, query.length, q_.radius, opt.scale, threads_ > 1 || opt.part_windows > 0,
-                                first > 0 ? z_start : nullptr);
+        detail::prepare_scaling(s, query.length, q_.radius, opt.scale, first > 0 ? z_start : nullptr);
         detail::prepare_results(s, true);  // finish() and save() need them
         rule_ = detail::report_rule(opt, q_, std::numeric_limits<index_t>::max());
         dist_.resize(1);

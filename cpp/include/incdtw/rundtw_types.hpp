@@ -43,7 +43,7 @@ struct RundtwOptions {
     bool return_dist = true;
     int n_jobs = 1;
     RundtwProgress* progress = nullptr;  ///< optional: updated as the search runs
-    /// Windows per part of the parallel phases (0: about two parts per thread, at least 20,000
+    /// Windows per part of the parallel phases (0: about eight parts per thread, at least 20,000
     /// windows). Never changes a result; small parts exercise the merging of parts in tests.
     index_t part_windows = 0;
 };

@@ -30,14 +30,14 @@ struct PartRange {
 };
 
 /// The parts a search runs on its threads: `part_windows` windows each (0: one per series on one
-/// thread, whose bound is then the running one of the whole series; else about two per thread, at
-/// least 20,000 windows).
+/// thread, whose bound is then the running one of the whole series; else about eight per thread,
+/// at least 20,000 windows: the threads finish together, and the parts share their bound).
 template <class T>
 std::vector<PartRange> split_parts(const std::vector<RunSeries<T>>& all, int threads, index_t part_windows) {
     std::vector<PartRange> parts;
     for (index_t si = 0; si < static_cast<index_t>(all.size()); ++si) {
         const index_t W = all[static_cast<std::size_t>(si)].windows;
-        index_t size = part_windows > 0 ? part_windows : std::max<index_t>(W / (2 * threads) + 1, 20000);
+        index_t size = part_windows > 0 ? part_windows : std::max<index_t>(W / (8 * threads) + 1, 20000);
         if (part_windows == 0 && threads == 1) size = std::max<index_t>(W, 1);
         for (index_t b = 0; b < W; b += size) parts.push_back({si, b, std::min(W, b + size)});
     }

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,8 +27,8 @@ namespace detail {
 /// One searched series, or a part of one. Window j of `x` is window `first + j` of the whole
 /// series. With scaling, x may be the series times 2^-shift[l] per dimension (prepare_shift), which
 /// every window's scaled values do not depend on. The windows are scaled block by block
-/// (WindowCursor): `zcheck` holds IncDTW's running z state at the first window of block 0, or of
-/// every block where searches start inside the series (parts on several threads).
+/// (WindowCursor): `zcheck` holds IncDTW's running z state at the first window of each block, filled
+/// in order when a search first starts inside the series (parts on several threads; z_checkpoint).
 template <class T>
 struct RunSeries {
     SeriesView<T> x;
@@ -39,8 +41,11 @@ struct RunSeries {
     index_t radius = 0;  ///< of the data's envelope
     index_t block = 1;   ///< windows per block
     WindowScaling how = WindowScaling::none;
-    std::vector<double> zcheck;  ///< z: per block and dimension mu, s2 (in the shifted units)
-    bool zevery = false;         ///< zcheck holds every block (else block 0 only)
+    /// z: per block and dimension mu, s2 (in the shifted units), blocks [0, zready) filled; a cache
+    /// that z_checkpoint() extends under zlock (mutable: the searches read s as const).
+    mutable std::vector<double> zcheck;
+    mutable index_t zready = 0;
+    std::unique_ptr<std::mutex> zlock = std::make_unique<std::mutex>();
     /// Per window, kept when a later walk reuses them (IncDTW's `dist`, a part's save()); else
     /// empty, and the search only tallies the verdicts.
     std::vector<T> val;  ///< the distance (st_done) or a threshold it exceeds
@@ -179,44 +184,59 @@ void prepare_shift(RunSeries<T>& s, index_t n, WindowScaling how, const double* 
 /// dimension) stay in the caches, and recomputing n - 1 observations' envelope per block is cheap.
 inline index_t block_windows(index_t n) { return std::max<index_t>(2048, 4 * n); }
 
-/// The running z state of s at the first window of block 0, or of every block (`every`: searches
-/// start inside the series), in the units of the shifted series (prepare_shift first), computed in
-/// window order (the update is a recurrence). `z_start` (z_state_values x dims values: mu, s2 and
-/// the shift of each dimension) is the state at window 0 of s, from rundtw_z_states(); null: start
-/// it from s's own first window (a whole series). Also sets the geometry of the blocks.
+/// The running z state of s at window 0 (z scaling), in the units of the shifted series
+/// (prepare_shift first); the states of later blocks follow on demand (z_checkpoint). `z_start`
+/// (z_state_values x dims values: mu, s2 and the shift of each dimension) is the state at window 0
+/// of s, from rundtw_z_states(); null: start it from s's own first window (a whole series). Also
+/// sets the geometry of the blocks.
 template <class T>
-void prepare_scaling(RunSeries<T>& s, index_t n, index_t radius, WindowScaling how, bool every,
-                     const double* z_start = nullptr) {
+void prepare_scaling(RunSeries<T>& s, index_t n, index_t radius, WindowScaling how, const double* z_start = nullptr) {
     const index_t d = s.x.dims;
     s.n = n;
     s.radius = radius;
     s.block = block_windows(n);
     s.how = how;
     if (how != WindowScaling::z) return;
-    s.zevery = every;
-    const index_t W = every ? s.windows : 1;
-    const index_t blocks = (W + s.block - 1) / s.block;
+    const index_t blocks = (s.windows + s.block - 1) / s.block;
     s.zcheck.assign(static_cast<std::size_t>(blocks * d * 2), 0.0);
     for (index_t l = 0; l < d; ++l) {
         const int k = s.shift.empty() ? 0 : s.shift[static_cast<std::size_t>(l)];
-        const auto at = [&](index_t t) { return static_cast<double>(s.x.data[t * d + l]); };
         ZRunning z;
         if (z_start != nullptr) {
             const int from = static_cast<int>(z_start[z_state_values * l + 2]);  // prepare_shift: k >= from
             z.mu = std::ldexp(z_start[z_state_values * l], from - k);
             z.s2 = std::ldexp(z_start[z_state_values * l + 1], 2 * (from - k));
         } else {
-            z.start(at, n);
+            z.start([&](index_t t) { return static_cast<double>(s.x.data[t * d + l]); }, n);
         }
-        for (index_t b = 0; b < blocks; ++b) {
-            // to window b * block, one update at a time (faster here than z_run's passes: nothing
-            // per window is kept)
-            for (index_t j = (b - 1) * s.block + 1; b > 0 && j <= b * s.block; ++j) z.advance(at(j + n - 1), at(j - 1), n);
-            const auto u = static_cast<std::size_t>((b * d + l) * 2);
-            s.zcheck[u] = z.mu;
-            s.zcheck[u + 1] = z.s2;
+        s.zcheck[static_cast<std::size_t>(2 * l)] = z.mu;
+        s.zcheck[static_cast<std::size_t>(2 * l + 1)] = z.s2;
+    }
+    s.zready = 1;
+}
+
+/// The z state (mu, s2 per dimension) at the first window of block `b` of s, computing the
+/// blocks up to it in window order if no search needed them yet (under s.zlock: threads that
+/// start parts inside the series share the work, and a thread that starts at window 0 never
+/// waits for it).
+template <class T>
+const double* z_checkpoint(const RunSeries<T>& s, index_t b) {
+    const index_t d = s.x.dims, n = s.n;
+    const std::lock_guard<std::mutex> hold(*s.zlock);
+    for (; s.zready <= b; ++s.zready) {
+        const index_t c = s.zready, j0 = (c - 1) * s.block;
+        for (index_t l = 0; l < d; ++l) {
+            const auto at = [&](index_t t) { return static_cast<double>(s.x.data[t * d + l]); };
+            ZRunning z;
+            z.mu = s.zcheck[static_cast<std::size_t>(((c - 1) * d + l) * 2)];
+            z.s2 = s.zcheck[static_cast<std::size_t>(((c - 1) * d + l) * 2 + 1)];
+            // one update at a time: faster here than z_run's passes, nothing per window is kept
+            for (index_t j = j0 + 1; j <= j0 + s.block; ++j) z.advance(at(j + n - 1), at(j - 1), n);
+            s.zcheck[static_cast<std::size_t>((c * d + l) * 2)] = z.mu;
+            s.zcheck[static_cast<std::size_t>((c * d + l) * 2 + 1)] = z.s2;
         }
     }
+    return s.zcheck.data() + b * d * 2;
 }
 
 /// The per-window results of s, all unknown, when a later walk reuses them (`keep`).

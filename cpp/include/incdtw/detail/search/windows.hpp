@@ -59,12 +59,15 @@ class WindowCursor {
             off_.resize(static_cast<std::size_t>(count * d));
             div_.resize(off_.size());
             inv_.resize(off_.size());
-            // z: from the nearest known state at or before window b, the cursor's own (window
-            // order) or a checkpoint
-            const index_t c = s_.zevery ? b : 0;
-            const bool own = zat_ >= c && zat_ <= b;
-            if (s_.how == WindowScaling::z && zmu_.empty()) zmu_.assign(static_cast<std::size_t>(2 * d), 0.0);
-            for (index_t l = 0; l < d; ++l) scale(b, count, l, own ? zat_ : c, own);
+            // z: continued from the cursor's own state (window order), else from block b's
+            // checkpoint
+            const bool own = zat_ >= 0 && zat_ <= b;
+            const double* check = nullptr;
+            if (s_.how == WindowScaling::z) {
+                if (zmu_.empty()) zmu_.assign(static_cast<std::size_t>(2 * d), 0.0);
+                if (!own) check = z_checkpoint(s_, b / s_.block);
+            }
+            for (index_t l = 0; l < d; ++l) scale(b, count, l, own ? zat_ : b, check);
             zat_ = e - 1;
             for (std::size_t i = 0; i < inv_.size(); ++i) inv_[i] = T{1} / div_[i];
         }
@@ -80,9 +83,9 @@ class WindowCursor {
     }
 
     /// IncDTW's scaling of dimension l of windows [b, b + count): z continued from its state at
-    /// window `from` <= b (the cursor's own, else a checkpoint), 01 from the window extremes; a
-    /// divisor below 1e-9 (of the unshifted series) is 1 (shift only).
-    void scale(index_t b, index_t count, index_t l, index_t from, bool own) {
+    /// window `from` <= b (the cursor's own; `check`: block b's checkpoint instead, from = b), 01
+    /// from the window extremes; a divisor below 1e-9 (of the unshifted series) is 1 (shift only).
+    void scale(index_t b, index_t count, index_t l, index_t from, const double* check) {
         const index_t d = s_.x.dims, n = s_.n;
         const int k = s_.shift.empty() ? 0 : s_.shift[static_cast<std::size_t>(l)];
         const T unit = std::ldexp(T{1}, -k);  // the divisor 1 in the shifted units
@@ -90,11 +93,10 @@ class WindowCursor {
         T* div = div_.data() + l;
         if (s_.how == WindowScaling::z) {
             const auto at = [&](index_t t) { return static_cast<double>(s_.x.data[t * d + l]); };
-            const auto u = static_cast<std::size_t>(((from / s_.block) * d + l) * 2);
             double* mine = zmu_.data() + 2 * l;
             ZRunning z;
-            z.mu = own ? mine[0] : s_.zcheck[u];
-            z.s2 = own ? mine[1] : s_.zcheck[u + 1];
+            z.mu = check != nullptr ? check[2 * l] : mine[0];
+            z.s2 = check != nullptr ? check[2 * l + 1] : mine[1];
             for (index_t j = from + 1; j <= b; ++j) z.advance(at(j + n - 1), at(j - 1), n);
             zs_.resize(static_cast<std::size_t>(4 * count));
             z_run(z, at, b, count, n, zs_.data());
