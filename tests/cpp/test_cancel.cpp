@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "check.hpp"
+#include "levels.hpp"
 #include "incdtw/collection.hpp"
 #include "incdtw/cost_matrix.hpp"
 #include "incdtw/dtw.hpp"
@@ -103,20 +104,6 @@ TEST_CASE("Cancellation: scopes nest and end; without a request nothing changes"
 }
 
 namespace {
-
-/// Every SIMD level this CPU runs, scalar first.
-std::vector<incdtw::SimdLevel> all_levels() {
-    std::vector<incdtw::SimdLevel> out;
-    for (auto l : {incdtw::SimdLevel::scalar, incdtw::SimdLevel::avx2, incdtw::SimdLevel::avx512}) {
-        if (l <= incdtw::max_simd_level()) out.push_back(l);
-    }
-    return out;
-}
-
-struct LevelGuard {
-    incdtw::SimdLevel saved = incdtw::simd_level();
-    ~LevelGuard() { incdtw::set_simd_level(saved); }
-};
 
 /// The one-pair computations of a rows x cols pair, each returning its distance.
 template <class T>

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "check.hpp"
+#include "levels.hpp"
 #include "incdtw/collection.hpp"
 #include "incdtw/detail/pruned.hpp"
 #include "incdtw/detail/simd/kernels.hpp"
@@ -36,21 +37,6 @@ using incdtw::SimdLevel;
 using incdtw::StepPattern;
 
 namespace {
-
-/// The levels above scalar that this CPU runs.
-std::vector<SimdLevel> vector_levels() {
-    std::vector<SimdLevel> out;
-    for (SimdLevel l : {SimdLevel::avx2, SimdLevel::avx512}) {
-        if (l <= incdtw::max_simd_level()) out.push_back(l);
-    }
-    return out;
-}
-
-/// Restores the level on scope exit.
-struct LevelGuard {
-    SimdLevel saved = incdtw::simd_level();
-    ~LevelGuard() { incdtw::set_simd_level(saved); }
-};
 
 template <class T>
 std::vector<T> random_walk(std::mt19937_64& g, index_t values, bool integers) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "check.hpp"
+#include "levels.hpp"
 #include "incdtw/detail/search/cascade.hpp"
 #include "incdtw/detail/search/lb_kim.hpp"
 #include "incdtw/detail/simd/kernels.hpp"
@@ -23,14 +24,6 @@ using incdtw::SimdLevel;
 using namespace incdtw_test;
 
 namespace {
-
-std::vector<SimdLevel> vector_levels() {
-    std::vector<SimdLevel> out;
-    for (SimdLevel l : {SimdLevel::avx2, SimdLevel::avx512}) {
-        if (l <= incdtw::max_simd_level()) out.push_back(l);
-    }
-    return out;
-}
 
 /// Random windows of one series (with ties in a third of the rounds), their scaling and a query.
 template <class T>
@@ -163,10 +156,7 @@ TEST_CASE_TEMPLATE("window bounds: LB_Keogh of a vector of windows decides as th
 TEST_CASE("window bounds: a search gives the same results and counter at every level") {
     // The vector bounds decide window by window as the scalar cascade, so even the statuses (the
     // counter) agree, not only dist and the neighbours.
-    struct LevelGuard {
-        SimdLevel saved = incdtw::simd_level();
-        ~LevelGuard() { incdtw::set_simd_level(saved); }
-    } guard;
+    const LevelGuard guard;
     std::mt19937 rng(31);
     const auto x = random_walk<double>(rng, 30000, 1);
     const auto q = random_walk<double>(rng, 40, 1);
