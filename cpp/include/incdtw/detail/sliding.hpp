@@ -38,16 +38,27 @@ void sliding_extreme(index_t n, const Value& value, const Lo& lo, const Hi& hi, 
 /// for t in [0, count), written to lower[t * out_stride] and upper[t * out_stride]. Windows of one
 /// width L = below + above + 1: van Herk / Gil-Werman, the running extremes from the start and from
 /// the end of blocks of L, so that an unclipped window is min(suffix[a], prefix[b]): three
-/// comparisons per value, no queue. Requires count <= len.
+/// comparisons per value, no queue. Requires count <= len. `scratch` (optional): a buffer to reuse
+/// between calls (4 len values; it grows as needed).
 template <class T>
 void window_extremes(const T* x, index_t stride, index_t len, index_t below, index_t above, index_t count, T* lower,
-                     T* upper, index_t out_stride) {
+                     T* upper, index_t out_stride, std::vector<T>* scratch = nullptr) {
     if (count <= 0) return;
     below = below < len ? below : len;  // any reach beyond the series is the whole series (no overflow)
     above = above < len ? above : len;
     const index_t L = below + above + 1;
-    std::vector<T> pmin, pmax, smin, smax;
-    for (auto* v : {&pmin, &pmax, &smin, &smax}) assign_large(*v, static_cast<std::size_t>(len), T{0});
+    const auto ulen = static_cast<std::size_t>(len);
+    std::vector<T> own;
+    if (scratch == nullptr) {
+        assign_large(own, 4 * ulen, T{0});
+    } else if (scratch->size() < 4 * ulen) {
+        scratch->resize(4 * ulen);
+    }
+    // every value of the four is written below before it is read
+    T* pmin = scratch == nullptr ? own.data() : scratch->data();
+    T* pmax = pmin + ulen;
+    T* smin = pmax + ulen;
+    T* smax = smin + ulen;
     for (index_t b0 = 0; b0 < len; b0 += L) {  // block by block (no modulo per value)
         const index_t end = len - b0 > L ? b0 + L : len;
         auto u = static_cast<std::size_t>(b0);

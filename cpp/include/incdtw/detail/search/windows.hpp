@@ -78,7 +78,7 @@ class WindowCursor {
         xlo_.resize(static_cast<std::size_t>(rows * d));
         xhi_.resize(xlo_.size());
         for (index_t l = 0; l < d; ++l) {
-            window_extremes(s_.x.data + a * d + l, d, z - a, r, r, rows, xlo_.data() + l, xhi_.data() + l, d);
+            window_extremes(s_.x.data + a * d + l, d, z - a, r, r, rows, xlo_.data() + l, xhi_.data() + l, d, &extremes_);
         }
     }
 
@@ -114,7 +114,7 @@ class WindowCursor {
             mine[1] = z.s2;
             return;
         }
-        window_extremes(s_.x.data + b * d + l, d, count + n - 1, 0, n - 1, count, off, div, d);
+        window_extremes(s_.x.data + b * d + l, d, count + n - 1, 0, n - 1, count, off, div, d, &extremes_);
         for (index_t i = 0; i < count; ++i) {
             const T range = div[i * d] - off[i * d];
             div[i * d] = (k == 0 ? range : std::ldexp(range, k)) < T(1e-9) ? unit : range;
@@ -128,6 +128,7 @@ class WindowCursor {
     std::vector<double> zmu_;      ///< per dimension mu, s2 at window zat_
     std::vector<double> zs_;       ///< z: scratch of the block's passes
     std::vector<T> off_, div_, inv_, xlo_, xhi_;
+    std::vector<T> extremes_;  ///< window_extremes' scratch, reused from block to block
 };
 
 }  // namespace detail
